@@ -1,0 +1,1 @@
+"""SQLAlchemy adapters: engine, tables, repositories, the unit of work and migrations."""

@@ -1,0 +1,78 @@
+"""SQLAlchemy Core descriptions of the tables that the SQL files in `sql/` create.
+
+The DDL in `sql/` is the truth (it is what learners read and what migrations run); these
+descriptions only let the repositories build queries. A test checks the two agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+users = Table(
+    "users",
+    metadata,
+    Column("userId", LargeBinary(16), primary_key=True),
+    Column("username", String(100), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("password", String(255), nullable=False),
+    Column("usernameNormalised", String(100), nullable=False, unique=True),
+    Column("emailNormalised", String(254), nullable=False, unique=True),
+    Column("createdAt", DateTime, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("position", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("type", String(100), nullable=False),
+    Column("aggregateId", String(254), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("occurredAt", DateTime, nullable=False),
+    Column("dispatchedAt", DateTime, nullable=True),
+)
+
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("causationId", String(36), nullable=False, unique=True),
+    Column("recipient", String(254), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("createdAt", DateTime, nullable=False),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("emailNormalised", String(254), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("windowStartedAt", DateTime, nullable=False),
+    Column("lockedUntil", DateTime, nullable=True),
+)
+
+# Recorded by the migration step, like TypeORM's `custom_migration_table` in the tutorial.
+migrations = Table(
+    "custom_migration_table",
+    metadata,
+    Column("version", String(20), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("appliedAt", DateTime, nullable=False),
+)
+
+# The unique constraints, by name, and the field each protects (see repository.py).
+UNIQUE_FIELDS = {"uq_users_username": "username", "uq_users_email": "email"}

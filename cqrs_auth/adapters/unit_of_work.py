@@ -1,0 +1,67 @@
+"""The unit of work: one transaction, the repositories on it, and the events it raised.
+
+Events are written to the `events` table inside the transaction (the transactional outbox);
+once the transaction has committed and the connection is back in the pool, they are handed
+to `publish` (the dispatcher), never before: a rolled-back change publishes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine, RootTransaction
+
+from ..domain.events import Event
+from .event_store import EventStore
+from .login_failures import LoginFailures
+from .mail_outbox import MailOutbox
+from .users import UserRepository
+
+Publish = Callable[[list[Event]], None]
+
+
+class UnitOfWork:
+    users: UserRepository
+    events: EventStore
+    mail: MailOutbox
+    login_failures: LoginFailures
+
+    def __init__(self, engine: Engine, publish: Publish) -> None:
+        self._engine = engine
+        self._publish = publish
+        self._pending: list[Event] = []
+        self._committed: list[Event] = []
+
+    def __enter__(self) -> UnitOfWork:
+        self._connection: Connection = self._engine.connect()
+        self._transaction: RootTransaction = self._connection.begin()
+        self.users = UserRepository(self._connection)
+        self.events = EventStore(self._connection)
+        self.mail = MailOutbox(self._connection)
+        self.login_failures = LoginFailures(self._connection)
+        return self
+
+    def add_event(self, event: Event) -> None:
+        """Store an event in this transaction; it is published only if the transaction commits."""
+        self.events.append(event)
+        self._pending.append(event)
+
+    def commit(self) -> None:
+        self._transaction.commit()
+        self._committed.extend(self._pending)
+        self._pending.clear()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._transaction.is_active:
+            self._transaction.rollback()
+        self._pending.clear()
+        self._connection.close()
+        committed, self._committed = self._committed, []
+        if committed:
+            self._publish(committed)

@@ -1,0 +1,94 @@
+"""The `cqrs-auth` command: migrate, events, demo, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+import uuid
+
+from .bootstrap import App, bootstrap
+from .domain.commands import CreateUserCommand
+from .domain.errors import KitError
+
+
+def _app(args: argparse.Namespace, *, start: bool = True) -> App:
+    return bootstrap(args.database_url, start=start)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    app = _app(args, start=False)
+    applied = app.migrate()
+    print(f"applied: {', '.join(applied)}" if applied else "nothing to apply: up to date")
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    app = _app(args, start=False)
+    position = 0
+    while True:
+        for stored in app.events(after_position=position):
+            print(json.dumps(stored.as_json()), flush=True)
+            position = stored.position
+        if not args.follow:
+            return 0
+        time.sleep(args.interval)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Sign a user up, log in, and print the events that followed."""
+    app = _app(args)
+    before = app.events()[-1].position if app.events() else 0
+    suffix = uuid.uuid4().hex[:6]
+    username, email = f"ada_{suffix}", f"ada.{suffix}@example.org"
+    password = "correct horse battery staple"  # a demo-only password, shown on purpose
+    print(f"signup  {username} <{email}>")
+    user = app.command_bus.execute(CreateUserCommand(username, email, password, password))
+    print(f"        -> userId {user.user_id}")
+    login = app.local_strategy.validate(email, password)
+    print(f"login   {email} -> a JWT for {login.user.user_id}, valid {login.expires_in} s")
+    print("events:")
+    for stored in app.events(after_position=before):
+        print("  " + json.dumps(stored.as_json()))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .http.server import serve
+
+    return serve(args.database_url, host=args.host, port=args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cqrs-auth", description=__doc__)
+    parser.add_argument("--database-url", help="default: DATABASE_URL from the environment/.env")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply pending SQL migrations").set_defaults(func=cmd_migrate)
+    events = sub.add_parser("events", help="print the event log, one JSON object a line")
+    events.add_argument("--follow", action="store_true", help="keep printing new events")
+    events.add_argument("--interval", type=float, default=0.5, help=argparse.SUPPRESS)
+    events.set_defaults(func=cmd_events)
+    sub.add_parser("demo", help="sign up, log in, print the events").set_defaults(func=cmd_demo)
+    serve = sub.add_parser("serve", help="serve GraphQL over HTTP at /graphql")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KitError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Commands: imperative requests to change something, each handled by exactly one handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class Command:
+    """Marker base class, like @nestjs/cqrs's ICommand."""
+
+
+@dataclass(frozen=True)
+class CreateUserCommand(Command):
+    """The tutorial's signup command, plus the confirmation it never checked."""
+
+    username: str
+    email: str
+    password: str = field(repr=False)
+    passwordConfirm: str = field(repr=False)  # noqa: N815 - the tutorial's name
+
+
+@dataclass(frozen=True)
+class PerformLoginCommand(Command):
+    email: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class SendWelcomeEmailCommand(Command):
+    """Issued by the users saga when a user was created; `causation_id` is that event's id."""
+
+    user_id: str
+    username: str
+    email: str
+    causation_id: str
+
+
+@dataclass(frozen=True)
+class LockAccountCommand(Command):
+    """Issued by the lockout saga when an email reached the failure limit."""
+
+    email: str
+    failures: int
+    causation_id: str

@@ -1,0 +1,124 @@
+"""Events: facts in the past tense. Their type names are their class names.
+
+Every event has an `event_id` (consumers use it to stay idempotent under at-least-once
+delivery) and an `occurred_at` time. Payloads are stored as JSON with camelCase keys, the
+names the tutorial and the GraphQL schema use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    event_id: str = field(default_factory=_new_id)
+    occurred_at: datetime = field(default_factory=_now)
+
+    registry: ClassVar[dict[str, type[Event]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        Event.registry[cls.__name__] = cls
+
+    @property
+    def type(self) -> str:
+        return type(self).__name__
+
+    @property
+    def aggregate_id(self) -> str:
+        """The thing the event is about: a user's id, or an email for login events."""
+        raise NotImplementedError
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            _camel(f.name): getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name not in ("event_id", "occurred_at")
+        }
+
+    @classmethod
+    def restore(
+        cls, type_name: str, event_id: str, occurred_at: datetime, payload: dict[str, Any]
+    ) -> Event:
+        """Rebuild a stored event (used when re-dispatching after a restart)."""
+        event_cls = cls.registry[type_name]
+        fields = {_snake(key): value for key, value in payload.items()}
+        return event_cls(event_id=event_id, occurred_at=occurred_at, **fields)
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserCreatedEvent(Event):
+    user_id: str
+    username: str
+    email: str
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.user_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class WelcomeEmailSentEvent(Event):
+    user_id: str
+    email: str
+    mail_id: str
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.user_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserLoggedInEvent(Event):
+    user_id: str
+    email: str
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.user_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserLoginFailedEvent(Event):
+    """A failed login for an email, whether or not an account has it (the log reveals nothing)."""
+
+    email: str
+    failures: int
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.email
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountLockedEvent(Event):
+    email: str
+    failures: int
+    locked_until: str  # ISO 8601, UTC
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.email

@@ -1,0 +1,88 @@
+"""Input rules for signup and login. Each failure is a ValidationError naming its field.
+
+Sources: NIST SP 800-63B rev. 4 (at least 15 characters for a single-factor password, no
+composition rules, check against common passwords); OWASP ASVS 5.0 V6.2 (allow at least 64,
+count code points, no truncation, say why a password was refused).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from email_validator import EmailNotValidError, validate_email
+from zxcvbn.matching import RANKED_DICTIONARIES
+
+from .errors import ValidationError
+
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9._-]{3,100}")
+PASSWORD_MAX_LENGTH = 128
+MAX_SIMILARITY = 0.7  # as Django's UserAttributeSimilarityValidator
+
+# zxcvbn ships a ranked list of the 30,000 most common passwords (from leaked-password corpora).
+COMMON_PASSWORDS = RANKED_DICTIONARIES["passwords"]
+
+
+@dataclass(frozen=True)
+class Email:
+    address: str  # as the user wrote it, with the domain normalised by email-validator
+    normalised: str  # lower-cased: what the unique index and every lookup use
+
+
+def parse_email(raw: str, field: str = "email") -> Email:
+    try:
+        parsed = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError(field, f"Invalid email address: {exc}") from None
+    return Email(parsed.normalized, parsed.normalized.casefold())
+
+
+def normalise_username(raw: str) -> str:
+    username = raw.strip()
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise ValidationError(
+            "username",
+            "A username has 3 to 100 characters: letters, digits, '.', '_' or '-'.",
+        )
+    return username
+
+
+def normalise_password(raw: str) -> str:
+    """NFKC, so the same password typed on another keyboard hashes the same."""
+    return unicodedata.normalize("NFKC", raw)
+
+
+def check_password(password: str, *, min_length: int, username: str, email: str) -> None:
+    """Check an already normalised password; the message says which rule failed."""
+    if len(password) < min_length:
+        raise ValidationError("password", f"A password needs at least {min_length} characters.")
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise ValidationError(
+            "password", f"A password has at most {PASSWORD_MAX_LENGTH} characters."
+        )
+    if password.casefold() in COMMON_PASSWORDS:
+        raise ValidationError("password", "This password is on a list of common passwords.")
+    if _too_similar(password, username, email):
+        raise ValidationError("password", "The password is too similar to the username or email.")
+
+
+def check_confirmation(password: str, confirmation: str) -> None:
+    if normalise_password(confirmation) != password:
+        raise ValidationError("passwordConfirm", "The two passwords do not match.")
+
+
+def _too_similar(password: str, username: str, email: str) -> bool:
+    lowered = password.casefold()
+    for value in (username, email, email.split("@")[0]):
+        value = value.casefold()
+        if len(value) >= 4 and value in lowered:
+            return True
+        for part in {value, *re.split(r"\W+", value)}:
+            if len(part) < 3:
+                continue
+            matcher = SequenceMatcher(a=lowered, b=part)
+            if matcher.quick_ratio() >= MAX_SIMILARITY and matcher.ratio() >= MAX_SIMILARITY:
+                return True
+    return False

@@ -1,0 +1,1 @@
+"""The service layer: buses, handlers, sagas and the dispatcher."""

@@ -1,0 +1,95 @@
+"""CommandBus, QueryBus and EventBus, as in @nestjs/cqrs.
+
+- `CommandBus.execute(command)` runs the one handler registered for the command's type and
+  returns its result; `QueryBus.execute(query)` likewise for queries.
+- `EventBus.publish(event)` reaches every handler of the event's type and every saga that
+  listens for it (`of_type`, like rxjs's `ofType`); the commands a saga returns run on the
+  command bus. A failing handler or saga is logged with the event's id and does not stop the
+  others; `publish` returns whether everything succeeded, so the dispatcher can keep the event
+  for a later dispatch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from ..domain.commands import Command
+from ..domain.errors import NoHandlerError
+from ..domain.events import Event
+from ..domain.queries import Query
+
+log = logging.getLogger(__name__)
+
+
+class Handler(Protocol):
+    def execute(self, message: Any, /) -> Any: ...
+
+
+Saga = Callable[[Any], Iterable[Command] | None]
+
+
+class _Bus:
+    def __init__(self) -> None:
+        self._handlers: dict[type, Handler] = {}
+
+    def register(self, message_type: type, handler: Handler) -> None:
+        if message_type in self._handlers:
+            raise ValueError(f"{message_type.__name__} already has a handler")
+        self._handlers[message_type] = handler
+
+    def execute(self, message: Any) -> Any:
+        handler = self._handlers.get(type(message))
+        if handler is None:
+            raise NoHandlerError(type(message))
+        return handler.execute(message)
+
+
+class CommandBus(_Bus):
+    def execute(self, command: Command) -> Any:
+        return super().execute(command)
+
+
+class QueryBus(_Bus):
+    def execute(self, query: Query) -> Any:
+        return super().execute(query)
+
+
+class EventBus:
+    def __init__(self, command_bus: CommandBus) -> None:
+        self._command_bus = command_bus
+        self._handlers: dict[type[Event], list[Handler]] = defaultdict(list)
+        self._sagas: dict[type[Event], list[Saga]] = defaultdict(list)
+
+    def register(self, event_type: type[Event], handler: Handler) -> None:
+        self._handlers[event_type].append(handler)
+
+    def register_saga(self, saga: Saga, *, of_type: type[Event]) -> None:
+        self._sagas[of_type].append(saga)
+
+    def publish(self, event: Event) -> bool:
+        ok = True
+        for handler in self._handlers[type(event)]:
+            ok &= self._run(event, type(handler).__name__, lambda h=handler: h.execute(event))
+        for saga in self._sagas[type(event)]:
+            ok &= self._run(event, saga.__name__, lambda s=saga: self._run_saga(s, event))
+        return ok
+
+    def publish_all(self, events: Iterable[Event]) -> bool:
+        return all([self.publish(event) for event in events])
+
+    def _run_saga(self, saga: Saga, event: Event) -> None:
+        for command in saga(event) or ():
+            if command:  # as in @nestjs/cqrs, falsy results are dropped
+                self._command_bus.execute(command)
+
+    @staticmethod
+    def _run(event: Event, name: str, call: Callable[[], Any]) -> bool:
+        try:
+            call()
+        except Exception:
+            log.exception("%s failed on %s %s; the event stays undispatched", name, event.type, event.event_id)
+            return False
+        return True

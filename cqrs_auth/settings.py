@@ -1,0 +1,64 @@
+"""Settings from the environment or a `.env` file (pydantic-settings), with defaults and checks.
+
+The tutorial read its TypeORM connection from `.env` through @nestjs/config; this is the same idea.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+DEV_JWT_SECRET = "development-only-secret-do-not-use-in-production"
+MIN_SECRET_BYTES = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", case_sensitive=True, hide_input_in_errors=True
+    )
+
+    DATABASE_URL: str = "sqlite:///cqrs_auth.db"
+    ENVIRONMENT: Literal["development", "production"] = "development"
+    DEBUG: bool = False  # put exception details into GraphQL errors; never in production
+    SQL_ECHO: bool = False
+
+    JWT_SECRET: str = Field(default="", repr=False)
+    JWT_EXPIRES_IN: int = Field(default=3600, gt=0)
+
+    PASSWORD_MIN_LENGTH: int = Field(default=15, ge=8, le=64)
+    ARGON2_MEMORY_KIB: int = Field(default=19456, ge=19456)  # OWASP minimum: 19 MiB
+    ARGON2_TIME_COST: int = Field(default=2, ge=2)
+    HASH_CONCURRENCY: int = Field(default=2, ge=1)  # argon2 takes ARGON2_MEMORY_KIB per call
+
+    LOGIN_MAX_FAILURES: int = Field(default=5, ge=1)
+    LOGIN_FAILURE_WINDOW_SECONDS: int = Field(default=900, gt=0)
+    LOGIN_LOCK_SECONDS: int = Field(default=900, gt=0)
+
+    MIGRATIONS_RUN: bool = True  # the tutorial's TypeORM `migrationsRun: true`
+
+    GRAPHQL_MAX_DEPTH: int = Field(default=8, ge=2)
+    GRAPHQL_MAX_TOKENS: int = Field(default=1000, ge=50)
+    MAX_BODY_BYTES: int = Field(default=65536, ge=1024)
+
+    @model_validator(mode="after")
+    def _check_secret(self) -> Settings:
+        if not self.JWT_SECRET:
+            if self.ENVIRONMENT == "production":
+                raise ValueError("JWT_SECRET must be set in production")
+            log.warning(
+                "JWT_SECRET is not set: using the DEVELOPMENT default secret. "
+                "Anyone can forge tokens for this server. Set JWT_SECRET (>= 32 bytes)."
+            )
+            self.JWT_SECRET = DEV_JWT_SECRET
+        elif len(self.JWT_SECRET.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes long")
+        return self
+
+    @property
+    def production(self) -> bool:
+        return self.ENVIRONMENT == "production"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install from Debian's packages what the tests need and the machine lacks: MariaDB (server and
+# client) for the MySQL tests, Chromium for the browser test. Quick and silent when all are there.
+# Usage: bash scripts/system-packages.sh [PACKAGE...]   (default: all of them)
+set -euo pipefail
+wanted=("$@")
+[ "${#wanted[@]}" -gt 0 ] || wanted=(mariadb-server mariadb-client chromium)
+
+missing=()
+for package in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null; then
+    echo "system-packages: missing ${missing[*]}, and not root (no sudo): install them yourself" >&2
+    exit 1
+  fi
+  sudo="sudo"
+fi
+echo "system-packages: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >&2
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

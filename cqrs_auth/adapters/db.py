@@ -15,9 +15,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
-    engine = create_engine(
-        url, echo=echo, hide_parameters=True, connect_args={"timeout": 30}
-    )
+    engine = create_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]

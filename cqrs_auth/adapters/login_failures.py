@@ -43,7 +43,9 @@ class LoginFailures:
             try:
                 with self.connection.begin_nested():
                     self.connection.execute(
-                        insert(t).values(emailNormalised=email, failures=1, windowStartedAt=to_db(now))
+                        insert(t).values(
+                            emailNormalised=email, failures=1, windowStartedAt=to_db(now)
+                        )
                     )
             except IntegrityError:  # a concurrent first failure inserted the row: count on it
                 self._increment(email, to_db(now), to_db(window_cutoff))

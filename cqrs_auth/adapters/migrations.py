@@ -32,7 +32,9 @@ class Migration:
 
     def statements(self) -> list[str]:
         text = "\n".join(
-            line for line in self.path.read_text().splitlines() if not line.lstrip().startswith("--")
+            line
+            for line in self.path.read_text().splitlines()
+            if not line.lstrip().startswith("--")
         )
         return [statement.strip() for statement in text.split(";") if statement.strip()]
 
@@ -45,7 +47,9 @@ def available(dialect: str, folder: Path | None = None) -> list[Migration]:
         if not match:
             continue  # a dialect variant such as 001_x.sqlite.sql
         variant = path.with_name(f"{path.stem}.{dialect}.sql")
-        found.append(Migration(match["version"], match["name"], variant if variant.exists() else path))
+        found.append(
+            Migration(match["version"], match["name"], variant if variant.exists() else path)
+        )
     return found
 
 

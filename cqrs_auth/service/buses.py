@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, Protocol
 
 from ..domain.commands import Command
@@ -72,9 +73,9 @@ class EventBus:
     def publish(self, event: Event) -> bool:
         ok = True
         for handler in self._handlers[type(event)]:
-            ok &= self._run(event, type(handler).__name__, lambda h=handler: h.execute(event))
+            ok &= self._run(event, type(handler).__name__, partial(handler.execute, event))
         for saga in self._sagas[type(event)]:
-            ok &= self._run(event, saga.__name__, lambda s=saga: self._run_saga(s, event))
+            ok &= self._run(event, saga.__name__, partial(self._run_saga, saga, event))
         return ok
 
     def publish_all(self, events: Iterable[Event]) -> bool:
@@ -90,6 +91,8 @@ class EventBus:
         try:
             call()
         except Exception:
-            log.exception("%s failed on %s %s; the event stays undispatched", name, event.type, event.event_id)
+            log.exception(
+                "%s failed on %s %s; the event stays undispatched", name, event.type, event.event_id
+            )
             return False
         return True

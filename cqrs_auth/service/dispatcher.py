@@ -29,7 +29,8 @@ class EventDispatcher:
                     EventStore(connection).mark_dispatched(event.event_id)
 
     def dispatch_pending(self) -> int:
-        """Dispatch what was committed but never dispatched (say, the process died). Returns how many."""
+        """Dispatch what was committed but never dispatched (the process died, a handler
+        failed). Returns how many there were."""
         with self._engine.connect() as connection:
             pending = EventStore(connection).undispatched()
         if pending:

@@ -116,7 +116,10 @@ class PerformLoginHandler:
         if state.locked_until and state.locked_until > now:
             return max(1, math.ceil((state.locked_until - now).total_seconds()))
         window = timedelta(seconds=self.settings.LOGIN_FAILURE_WINDOW_SECONDS)
-        if state.failures >= self.settings.LOGIN_MAX_FAILURES and state.window_started_at > now - window:
+        if (
+            state.failures >= self.settings.LOGIN_MAX_FAILURES
+            and state.window_started_at > now - window
+        ):
             return self.settings.LOGIN_LOCK_SECONDS
         return None
 

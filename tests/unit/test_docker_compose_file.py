@@ -1,4 +1,4 @@
-"""docker-compose.yml is checked by Debian's docker-compose (v1), which validates without an engine."""
+"""docker-compose.yml, checked by Debian's docker-compose (v1): it validates without an engine."""
 
 import re
 import shutil
@@ -16,7 +16,14 @@ def compose() -> dict:
     if shutil.which("docker-compose") is None:
         pytest.skip("docker-compose is not installed (scripts/system-packages.sh installs it)")
     result = subprocess.run(
-        ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "--profile", "mariadb", "config"],
+        [
+            "docker-compose",
+            "-f",
+            str(ROOT / "docker-compose.yml"),
+            "--profile",
+            "mariadb",
+            "config",
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -36,5 +43,9 @@ def test_the_database_url_in_the_compose_file_comment_matches_its_credentials(co
         r"mysql\+pymysql://(\w+):([\w-]+)@127\.0\.0\.1:(\d+)/(\w+)", text
     ).groups()
     env = compose["services"]["mysql"]["environment"]
-    assert (env["MYSQL_USER"], env["MYSQL_PASSWORD"], env["MYSQL_DATABASE"]) == (user, password, database)
+    assert (env["MYSQL_USER"], env["MYSQL_PASSWORD"], env["MYSQL_DATABASE"]) == (
+        user,
+        password,
+        database,
+    )
     assert compose["services"]["mysql"]["ports"] == [f"127.0.0.1:{port}:3306/tcp"]

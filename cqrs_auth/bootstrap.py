@@ -68,6 +68,24 @@ class App:
         with self.unit_of_work() as uow:
             return uow.mail.all()
 
+    def graphql(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        operation_name: str | None = None,
+    ) -> dict[str, Any]:
+        """Run a GraphQL document in-process; `token` is a JWT or `Bearer <jwt>`.
+
+        Returns a plain dict, `{"data": ..., "errors": [...]}`, with "errors" only when any.
+        """
+        if self._graphql is None:
+            from .graphql import GraphQLExecutor
+
+            self._graphql = GraphQLExecutor(self)
+        return self._graphql.execute(query, variables, token=token, operation_name=operation_name)
+
     def close(self) -> None:
         self.engine.dispose()
 

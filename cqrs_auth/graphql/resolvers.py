@@ -1,0 +1,52 @@
+"""Thin resolvers: arguments in, a command or query to a bus, a result out.
+
+Field names follow the SDL (schema/*.graphql); ariadne's default resolver reads dict keys, so a
+resolver returns a plain dict shaped like its GraphQL type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ariadne import MutationType, QueryType
+from graphql import GraphQLResolveInfo
+
+from ..domain.commands import CreateUserCommand
+from ..domain.errors import NotAuthenticated
+from ..domain.model import UserView
+from ..domain.queries import GetUserQuery
+from .context import Context
+from .guard import current_login, local_auth_guard
+
+query = QueryType()
+mutation = MutationType()
+
+
+@mutation.field("signup")
+def resolve_signup(_: Any, info: GraphQLResolveInfo, *, input: dict[str, str]) -> dict[str, str]:
+    context: Context = info.context
+    user: UserView = context.app.command_bus.execute(CreateUserCommand(**input))
+    return {"username": user.username, "email": user.email}
+
+
+@mutation.field("login")
+@local_auth_guard
+def resolve_login(_: Any, info: GraphQLResolveInfo) -> dict[str, str]:
+    login = current_login(info)
+    return {
+        "Authorization": f"Bearer {login.access_token}",
+        "user": login.user.email,
+        "expiresIn": str(login.expires_in),
+    }
+
+
+@query.field("me")
+def resolve_me(_: Any, info: GraphQLResolveInfo) -> dict[str, str] | None:
+    context: Context = info.context
+    if not context.token:
+        raise NotAuthenticated()
+    user_id = context.app.tokens.verify(context.token)
+    user: UserView | None = context.app.query_bus.execute(GetUserQuery(user_id))
+    if user is None:
+        return None
+    return {"userId": user.user_id, "username": user.username, "email": user.email}

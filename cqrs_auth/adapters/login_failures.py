@@ -1,6 +1,6 @@
 """Failed-login counts per email, kept atomic in the database.
 
-Each change is one UPDATE (or the first INSERT) inside the login's transaction: the database
+Each change is one statement inside the login's transaction: the database
 serialises concurrent failures on the row, so no increment is lost to a read-then-write race.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, case, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, case, delete, select, update
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .clock import from_db, to_db
 from .tables import login_failures as t
@@ -37,34 +38,30 @@ class LoginFailures:
     def record_failure(self, email: str, now: datetime, window_cutoff: datetime) -> int:
         """Count one failure; a window older than `window_cutoff` starts again at 1.
 
+        One upsert statement (INSERT … ON DUPLICATE KEY UPDATE on MySQL/MariaDB, INSERT … ON
+        CONFLICT DO UPDATE on SQLite), so the first failures of an email can race too.
         Returns the count in the current window.
         """
-        if not self._increment(email, to_db(now), to_db(window_cutoff)):
-            try:
-                with self.connection.begin_nested():
-                    self.connection.execute(
-                        insert(t).values(
-                            emailNormalised=email, failures=1, windowStartedAt=to_db(now)
-                        )
-                    )
-            except IntegrityError:  # a concurrent first failure inserted the row: count on it
-                self._increment(email, to_db(now), to_db(window_cutoff))
+        now, cutoff = to_db(now), to_db(window_cutoff)
+        expired = t.c.windowStartedAt <= cutoff
+        # MySQL applies assignments left to right, later ones seeing earlier results: `failures`
+        # comes first, so both read the old `windowStartedAt`, as SQLite's always do.
+        assignments = [
+            ("failures", case((expired, 1), else_=t.c.failures + 1)),
+            ("windowStartedAt", case((expired, now), else_=t.c.windowStartedAt)),
+        ]
+        values = {"emailNormalised": email, "failures": 1, "windowStartedAt": now}
+        if self.connection.dialect.name == "sqlite":
+            statement = (
+                sqlite_insert(t)
+                .values(values)
+                .on_conflict_do_update(index_elements=[t.c.emailNormalised], set_=dict(assignments))
+            )
+        else:
+            statement = mysql_insert(t).values(values).on_duplicate_key_update(assignments)
+        self.connection.execute(statement)
         query = select(t.c.failures).where(t.c.emailNormalised == email)
         return int(self.connection.execute(query).scalar_one())
-
-    def _increment(self, email: str, now: datetime, cutoff: datetime) -> bool:
-        expired = t.c.windowStartedAt <= cutoff
-        # ordered_values: MySQL assigns left to right and later assignments see earlier ones;
-        # `failures` is set first, so both assignments read the old `windowStartedAt`.
-        statement = (
-            update(t)
-            .where(t.c.emailNormalised == email)
-            .ordered_values(
-                (t.c.failures, case((expired, 1), else_=t.c.failures + 1)),
-                (t.c.windowStartedAt, case((expired, now), else_=t.c.windowStartedAt)),
-            )
-        )
-        return self.connection.execute(statement).rowcount > 0
 
     def lock(self, email: str, until: datetime, max_failures: int) -> bool:
         """Lock the email and start a fresh count, if it is (still) at the limit.

@@ -1,0 +1,169 @@
+"""In-memory fakes for the unit tests: a unit of work with the real one's interface
+(cqrs_auth.adapters.unit_of_work.UnitOfWork) and a hasher that counts instead of running argon2."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from cqrs_auth.adapters.clock import utcnow
+from cqrs_auth.adapters.login_failures import FailureState
+from cqrs_auth.adapters.mail_outbox import Mail
+from cqrs_auth.domain.errors import ConflictError
+from cqrs_auth.domain.events import Event
+from cqrs_auth.domain.model import User
+
+
+@dataclass
+class FakeDatabase:
+    """What the database would hold: users with their normalised keys, events, mails, failures."""
+
+    users: dict[str, tuple[User, str, str]] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    mails: list[Mail] = field(default_factory=list)
+    failures: dict[str, FailureState] = field(default_factory=dict)
+
+
+class FakeUsers:
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    def add(self, user: User, *, username_normalised: str, email_normalised: str) -> None:
+        for _, username, email in self._db.users.values():
+            if username == username_normalised:
+                raise ConflictError("username")
+            if email == email_normalised:
+                raise ConflictError("email")
+        self._db.users[user.user_id] = (user, username_normalised, email_normalised)
+
+    def get(self, user_id: str) -> User | None:
+        row = self._db.users.get(user_id)
+        return row[0] if row else None
+
+    def get_by_email(self, email_normalised: str) -> User | None:
+        return next((u for u, _, e in self._db.users.values() if e == email_normalised), None)
+
+    def update_password_hash(self, user_id: str, password_hash: str) -> None:
+        user, username, email = self._db.users[user_id]
+        self._db.users[user_id] = (
+            dataclasses.replace(user, password_hash=password_hash),
+            username,
+            email,
+        )
+
+
+class FakeEvents:
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    def append(self, event: Event) -> None:
+        self._db.events.append(event)
+
+
+class FakeMail:
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    def put(self, *, causation_id: str, recipient: str, subject: str, body: str) -> str | None:
+        if any(mail.causation_id == causation_id for mail in self._db.mails):
+            return None
+        mail = Mail(str(uuid.uuid4()), causation_id, recipient, subject, body, utcnow())
+        self._db.mails.append(mail)
+        return mail.id
+
+    def all(self) -> list[Mail]:
+        return list(self._db.mails)
+
+
+class FakeLoginFailures:
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    def state(self, email: str) -> FailureState | None:
+        return self._db.failures.get(email)
+
+    def record_failure(self, email: str, now: datetime, window_cutoff: datetime) -> int:
+        old = self._db.failures.get(email)
+        if old is None or old.window_started_at <= window_cutoff:
+            new = FailureState(1, now, old.locked_until if old else None)
+        else:
+            new = FailureState(old.failures + 1, old.window_started_at, old.locked_until)
+        self._db.failures[email] = new
+        return new.failures
+
+    def lock(self, email: str, until: datetime, max_failures: int) -> bool:
+        old = self._db.failures.get(email)
+        if old is None or old.failures < max_failures:
+            return False
+        self._db.failures[email] = FailureState(0, old.window_started_at, until)
+        return True
+
+    def reset(self, email: str) -> None:
+        self._db.failures.pop(email, None)
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the database, kept only on commit; publishes committed events on exit."""
+
+    def __init__(self, db: FakeDatabase, publish: Callable[[list[Event]], Any]) -> None:
+        self._db = db
+        self._publish = publish
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._work = copy.deepcopy(self._db)
+        self._pending: list[Event] = []
+        self._committed: list[Event] = []
+        self.users = FakeUsers(self._work)
+        self.events = FakeEvents(self._work)
+        self.mail = FakeMail(self._work)
+        self.login_failures = FakeLoginFailures(self._work)
+        return self
+
+    def add_event(self, event: Event) -> None:
+        self.events.append(event)
+        self._pending.append(event)
+
+    def commit(self) -> None:
+        for name in ("users", "events", "mails", "failures"):
+            setattr(self._db, name, copy.deepcopy(getattr(self._work, name)))
+        self._committed.extend(self._pending)
+        self._pending = []
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._committed:
+            self._publish(self._committed)
+
+
+class FakeHasher:
+    """Counts hashes, verifications and dummy verifications. A 'hash' is the password reversed
+    behind a tag; a stored hash starting with "old" verifies but asks to be upgraded."""
+
+    def __init__(self) -> None:
+        self.hashes = 0
+        self.verifications = 0
+        self.dummy_verifications = 0
+
+    @property
+    def calls(self) -> int:
+        return self.hashes + self.verifications + self.dummy_verifications
+
+    def hash(self, password: str) -> str:
+        self.hashes += 1
+        return self._digest(password)
+
+    def verify_and_update(self, password: str, stored_hash: str | None) -> tuple[bool, str | None]:
+        if stored_hash is None:
+            self.dummy_verifications += 1
+            return False, None
+        self.verifications += 1
+        ok = stored_hash.removeprefix("old") == self._digest(password)
+        return ok, (self._digest(password) if ok and stored_hash.startswith("old") else None)
+
+    @staticmethod
+    def _digest(password: str) -> str:
+        return f"fake${password[::-1]}"

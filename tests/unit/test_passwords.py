@@ -1,0 +1,81 @@
+"""The real PasswordHasher: argon2id at or above the OWASP minimum, upgrades of old hashes."""
+
+from __future__ import annotations
+
+import threading
+
+from passlib.hash import argon2, bcrypt
+
+from cqrs_auth.auth.passwords import PasswordHasher
+
+PASSWORD = "correct horse battery staple"
+
+
+def owasp_minimum() -> PasswordHasher:
+    return PasswordHasher(memory_kib=19456, time_cost=2, concurrency=2)
+
+
+def test_a_hash_is_argon2id_with_the_configured_parameters_and_never_the_password():
+    hashed = owasp_minimum().hash(PASSWORD)
+    assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert PASSWORD not in hashed
+
+
+def test_the_right_password_verifies_without_an_upgrade_and_a_wrong_one_fails():
+    hasher = owasp_minimum()
+    hashed = hasher.hash(PASSWORD)
+    assert hasher.verify_and_update(PASSWORD, hashed) == (True, None)
+    assert hasher.verify_and_update("another password!", hashed) == (False, None)
+
+
+def test_a_hash_with_older_argon2_parameters_is_upgraded_on_a_successful_verification():
+    old = argon2.using(type="ID", memory_cost=8192, rounds=2, parallelism=1).hash(PASSWORD)
+    ok, new_hash = owasp_minimum().verify_and_update(PASSWORD, old)
+    assert ok and new_hash is not None
+    assert new_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_a_legacy_bcrypt_hash_verifies_and_is_upgraded_to_argon2id():
+    legacy = bcrypt.using(rounds=10).hash(PASSWORD)
+    hasher = owasp_minimum()
+    ok, new_hash = hasher.verify_and_update(PASSWORD, legacy)
+    assert ok and new_hash is not None and new_hash.startswith("$argon2id$")
+    assert hasher.verify_and_update(PASSWORD, new_hash) == (True, None)
+
+
+def test_a_wrong_password_against_an_old_hash_gives_no_upgrade():
+    legacy = bcrypt.using(rounds=10).hash(PASSWORD)
+    assert owasp_minimum().verify_and_update("wrong password here", legacy) == (False, None)
+
+
+def test_no_stored_hash_still_runs_one_counted_verification_and_fails():
+    hasher = owasp_minimum()
+    assert hasher.verify_and_update(PASSWORD, None) == (False, None)
+    assert hasher.calls == 1
+
+
+def test_no_more_hashes_run_at_once_than_the_concurrency_bound():
+    hasher = PasswordHasher(memory_kib=19456, time_cost=2, concurrency=2)
+    running, most = 0, 0
+    lock = threading.Lock()
+    real_hash = hasher.context.hash
+
+    def observed_hash(secret: str) -> str:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            return real_hash(secret)
+        finally:
+            with lock:
+                running -= 1
+
+    hasher.context.hash = observed_hash  # type: ignore[method-assign]
+    threads = [threading.Thread(target=hasher.hash, args=(PASSWORD,)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert hasher.calls == 6
+    assert 1 <= most <= 2

@@ -1,0 +1,120 @@
+"""The ASGI app: GraphQL over HTTP at /graphql (Starlette), GraphiQL for browsers.
+
+Status codes follow the GraphQL-over-HTTP spec: with `application/json` every well-formed
+request gets 200; with `application/graphql-response+json` a response without `data` (a parse,
+validation or variable error) gets 400. A mutation sent by GET gets 405.
+
+The executor is synchronous (graphql-core's `execute_sync`, the same one the notebooks use), so
+it runs in worker threads, never on the event loop. A CapacityLimiter bounds those threads; the
+password hasher's own semaphore bounds the argon2 computations (HASH_CONCURRENCY of them, each
+taking ARGON2_MEMORY_KIB), so a login storm queues as cheap coroutines, not as memory.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import anyio
+from ariadne.explorer import ExplorerGraphiQL
+from graphql import OperationType
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..graphql import GraphQLExecutor
+from .body import BodyTooLarge, read_limited_body
+from .negotiation import GRAPHQL_RESPONSE_JSON, HTML, choose_media_type
+from .params import BadRequest, GraphQLParams, from_json_body, from_query_string
+
+if TYPE_CHECKING:
+    from ..bootstrap import App
+
+GRAPHIQL_QUERY = """# Sign up, log in, then put the login's Authorization value into the
+# Headers tab as {"Authorization": "Bearer ..."} and ask for `me`.
+mutation Signup {
+  signup(input: {username: "ada", email: "ada@example.org",
+                 password: "correct horse battery staple",
+                 passwordConfirm: "correct horse battery staple"}) { username email }
+}
+
+mutation Login {
+  login(username: "ada@example.org", password: "correct horse battery staple") {
+    Authorization user expiresIn
+  }
+}
+
+query Me {
+  me { userId username email }
+}
+"""
+
+
+def worker_threads(hash_concurrency: int) -> int:
+    """Room for every allowed hash plus as many requests that need none."""
+    return 2 * hash_concurrency
+
+
+class GraphQLEndpoint:
+    def __init__(self, kit: App) -> None:
+        self.executor = GraphQLExecutor(kit)
+        self.max_body_bytes = kit.settings.MAX_BODY_BYTES
+        self.limiter = anyio.CapacityLimiter(worker_threads(kit.settings.HASH_CONCURRENCY))
+        self.graphiql = ExplorerGraphiQL(title="cqrs-auth GraphiQL", default_query=GRAPHIQL_QUERY)
+
+    async def handle(self, request: Request) -> Response:
+        is_get = request.method == "GET"
+        media_type = choose_media_type(request.headers.get("accept"), allow_html=is_get)
+        if media_type is None:
+            return _errors("Acceptable: application/graphql-response+json, application/json.", 406)
+        if media_type == HTML:
+            return HTMLResponse(self.graphiql.html(request))
+        try:
+            params = await self._params(request)
+        except BodyTooLarge as error:
+            headers = {"Connection": "close"} if error.close_connection else None
+            return _errors(str(error), 413, media_type, headers)
+        except BadRequest as error:
+            return _errors(error.message, error.status_code, media_type)
+        token = request.headers.get("authorization")
+        run = partial(self._run, params, token, queries_only=is_get)
+        result = await anyio.to_thread.run_sync(run, limiter=self.limiter)
+        if result is None:
+            return _errors("Mutations are sent with POST.", 405, media_type, {"Allow": "POST"})
+        status = 400 if media_type == GRAPHQL_RESPONSE_JSON and "data" not in result else 200
+        return JSONResponse(result, status, media_type=media_type)
+
+    async def _params(self, request: Request) -> GraphQLParams:
+        if request.method == "GET":
+            return from_query_string(request.query_params)
+        body = await read_limited_body(request, self.max_body_bytes)
+        return from_json_body(request.headers.get("content-type"), body)
+
+    def _run(self, params: GraphQLParams, token: str | None, *, queries_only: bool) -> Any:
+        if queries_only:
+            operation = self.executor.operation_type(params.query, params.operation_name)
+            if operation is not None and operation is not OperationType.QUERY:
+                return None
+        return self.executor.execute(
+            params.query, params.variables, token=token, operation_name=params.operation_name
+        )
+
+
+def _errors(
+    message: str,
+    status: int,
+    media_type: str = "application/json",
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message}]}, status, headers, media_type)
+
+
+def create_app(kit: App) -> Starlette:
+    """The ASGI app for a bootstrapped kit."""
+    return Starlette(
+        routes=[
+            Route("/graphql", GraphQLEndpoint(kit).handle, methods=["GET", "POST"]),
+            Route("/", lambda _: RedirectResponse("/graphql"), methods=["GET"]),
+        ]
+    )

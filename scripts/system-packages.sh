@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install from Debian's packages what the tests need and the machine lacks: MariaDB (server and
-# client) for the MySQL tests, Chromium for the browser test. Quick and silent when all are there.
+# client) for the MySQL tests, Chromium for the browser test, docker-compose (v1) to validate
+# docker-compose.yml without an engine. Quick and silent when all are there.
 # Usage: bash scripts/system-packages.sh [PACKAGE...]   (default: all of them)
 set -euo pipefail
 wanted=("$@")
-[ "${#wanted[@]}" -gt 0 ] || wanted=(mariadb-server mariadb-client chromium)
+[ "${#wanted[@]}" -gt 0 ] || wanted=(mariadb-server mariadb-client chromium docker-compose)
 
 missing=()
 for package in "${wanted[@]}"; do

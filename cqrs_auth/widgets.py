@@ -1,0 +1,223 @@
+"""ipywidgets for the course's *Try it* chapter: a signup form, a login form, a live event log.
+
+The forms send the same commands as every other entry point (`CreateUserCommand`,
+`LocalStrategy.validate`), so the rules and errors are the kit's own. Each can be driven from
+code (set the fields' values, then `form.button.click()`), which is how nbval checks them.
+
+Nothing here ever shows a password or a hash: the password rules' feedback says which rules
+hold, not what was typed; the password fields are emptied after every submit (so the saved
+widget state holds none); and every widget's text form is its class name only.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import ipywidgets as w
+from zxcvbn import zxcvbn
+
+from .bootstrap import App
+from .course import event_rows
+from .domain import rules
+from .domain.commands import CreateUserCommand
+from .domain.errors import KitError
+from .domain.model import LoginResult, UserView
+
+STRENGTH = ["very weak", "weak", "so-so", "strong", "very strong"]
+
+
+class _Panel(w.VBox):
+    """A VBox whose text form (what GitHub and nbval see) is its class name, never its values."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def _field(widget_type: type[w.Text], label: str, css: str) -> w.Text:
+    field = widget_type(description=label, style={"description_width": "10em"})
+    field.add_class(css)
+    return field
+
+
+def password_checks(
+    password: str, confirmation: str, *, username: str, email: str, min_length: int
+) -> list[tuple[str, bool]]:
+    """Each signup rule about the password, and whether it holds (cqrs_auth.domain.rules)."""
+    password = rules.normalise_password(password)
+    return [
+        (f"at least {min_length} characters", len(password) >= min_length),
+        (
+            f"at most {rules.PASSWORD_MAX_LENGTH} characters",
+            len(password) <= rules.PASSWORD_MAX_LENGTH,
+        ),
+        (
+            "not a common password",
+            bool(password) and password.casefold() not in rules.COMMON_PASSWORDS,
+        ),
+        (
+            "not too similar to the username or email",
+            bool(password) and not rules._too_similar(password, username, email),
+        ),
+        (
+            "both passwords match",
+            bool(password) and rules.normalise_password(confirmation) == password,
+        ),
+    ]
+
+
+def feedback_html(
+    password: str, confirmation: str, *, username: str, email: str, min_length: int
+) -> str:
+    checks = password_checks(
+        password, confirmation, username=username, email=email, min_length=min_length
+    )
+    items = "".join(f"<li>{'✅' if ok else '❌'} {html.escape(rule)}</li>" for rule, ok in checks)
+    advice = ""
+    if password:
+        result = zxcvbn(password[: rules.PASSWORD_MAX_LENGTH], user_inputs=[username, email])
+        hints = [result["feedback"]["warning"], *result["feedback"]["suggestions"]]
+        strength = STRENGTH[result["score"]]
+        advice = f"<div>zxcvbn strength: <b>{strength}</b>"
+        advice += "".join(f"<br>💡 {html.escape(hint)}" for hint in hints if hint) + "</div>"
+    return f"<ul style='list-style:none;padding-left:0;margin:0'>{items}</ul>{advice}"
+
+
+def _ok(message: str) -> str:
+    return f"<span style='color:#1a7f37'>✅ {html.escape(message)}</span>"
+
+
+def _failed(error: KitError) -> str:
+    message, extensions = html.escape(error.message), html.escape(str(error.extensions))
+    return f"<span style='color:#cf222e'>❌ {message} <code>{extensions}</code></span>"
+
+
+class SignupForm(_Panel):
+    def __init__(self, app: App, on_submit: Callable[[], None] | None = None) -> None:
+        self.app, self.on_submit = app, on_submit
+        self.username = _field(w.Text, "username", "cqrs-signup-username")
+        self.email = _field(w.Text, "email", "cqrs-signup-email")
+        self.password = _field(w.Password, "password", "cqrs-signup-password")
+        self.password_confirm = _field(w.Password, "passwordConfirm", "cqrs-signup-confirm")
+        self.feedback = w.HTML(self._feedback())
+        self.feedback.add_class("cqrs-signup-feedback")
+        self.button = w.Button(description="Sign up", button_style="primary")
+        self.button.add_class("cqrs-signup-button")
+        self.result = w.HTML()
+        self.result.add_class("cqrs-signup-result")
+        self.user: UserView | None = None
+        self.error: KitError | None = None
+        for field in (self.username, self.email, self.password, self.password_confirm):
+            field.observe(lambda _change: self._refresh_feedback(), names="value")
+        self.button.on_click(lambda _button: self.submit())
+        super().__init__(
+            [
+                w.HTML("<h3>Sign up</h3>"),
+                self.username,
+                self.email,
+                self.password,
+                self.password_confirm,
+                self.feedback,
+                self.button,
+                self.result,
+            ]
+        )
+
+    def _feedback(self) -> str:
+        return feedback_html(
+            self.password.value,
+            self.password_confirm.value,
+            username=self.username.value,
+            email=self.email.value,
+            min_length=self.app.settings.PASSWORD_MIN_LENGTH,
+        )
+
+    def _refresh_feedback(self) -> None:
+        self.feedback.value = self._feedback()
+
+    def submit(self) -> None:
+        command = CreateUserCommand(
+            self.username.value, self.email.value, self.password.value, self.password_confirm.value
+        )
+        self.password.value = self.password_confirm.value = ""
+        self.user, self.error = None, None
+        try:
+            self.user = self.app.command_bus.execute(command)
+            self.result.value = _ok(f"Signed up {self.user.username} <{self.user.email}>")
+        except KitError as error:
+            self.error = error
+            self.result.value = _failed(error)
+        if self.on_submit:
+            self.on_submit()
+
+
+class LoginForm(_Panel):
+    def __init__(self, app: App, on_submit: Callable[[], None] | None = None) -> None:
+        self.app, self.on_submit = app, on_submit
+        self.email = _field(w.Text, "email", "cqrs-login-email")
+        self.password = _field(w.Password, "password", "cqrs-login-password")
+        self.button = w.Button(description="Log in", button_style="primary")
+        self.button.add_class("cqrs-login-button")
+        self.result = w.HTML()
+        self.result.add_class("cqrs-login-result")
+        self.login: LoginResult | None = None
+        self.error: KitError | None = None
+        self.button.on_click(lambda _button: self.submit())
+        super().__init__(
+            [w.HTML("<h3>Log in</h3>"), self.email, self.password, self.button, self.result]
+        )
+
+    def submit(self) -> None:
+        email, password = self.email.value, self.password.value
+        self.password.value = ""
+        self.login, self.error = None, None
+        try:
+            self.login = self.app.local_strategy.validate(email, password)
+            user = self.login.user
+            self.result.value = _ok(
+                f"Logged in as {user.username}: a JWT valid for {self.login.expires_in} s"
+            )
+        except KitError as error:
+            self.error = error
+            self.result.value = _failed(error)
+        if self.on_submit:
+            self.on_submit()
+
+
+COLUMNS = ["position", "type", "aggregateId", "payload", "dispatched"]
+
+
+class EventLogView(_Panel):
+    """The stored event log as a table; `refresh()` re-reads it (the forms call it)."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.table = w.HTML()
+        self.table.add_class("cqrs-event-log")
+        refresh = w.Button(description="Refresh", icon="refresh")
+        refresh.on_click(lambda _button: self.refresh())
+        super().__init__([w.HTML("<h3>Event log</h3>"), self.table, refresh])
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = event_rows(self.app.events())
+        self.count = len(rows)
+        head = "".join(f"<th style='text-align:left'>{c}</th>" for c in COLUMNS)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(row[c]))}</td>" for c in COLUMNS) + "</tr>"
+            for row in rows
+        )
+        empty = "" if rows else "<tr><td colspan='5'><i>no events yet</i></td></tr>"
+        self.table.value = (
+            f"<table><thead><tr>{head}</tr></thead><tbody>{body}{empty}</tbody></table>"
+        )
+
+
+class TryItPage(_Panel):
+    """The signup and login forms side by side, and the event log under them."""
+
+    def __init__(self, app: App) -> None:
+        self.event_log = EventLogView(app)
+        self.signup = SignupForm(app, on_submit=self.event_log.refresh)
+        self.login = LoginForm(app, on_submit=self.event_log.refresh)
+        super().__init__([w.HBox([self.signup, self.login]), self.event_log])

@@ -1,4 +1,4 @@
-from .helpers import SIGNUP, PASSWORD, only_error, signup
+from .helpers import PASSWORD, SIGNUP, only_error, signup
 
 
 def test_a_new_user_signs_up_and_gets_their_username_and_email_back(client):

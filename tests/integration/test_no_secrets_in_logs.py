@@ -1,0 +1,82 @@
+"""Every scenario of the suite, with every logger at DEBUG and SQL echo on: no plaintext password
+and no hash appears in any log record or in any stored event."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from cqrs_auth import GetUserQuery
+from cqrs_auth.domain.errors import ConflictError, InvalidCredentials, TooManyAttempts
+
+from .helpers import PASSWORD, WRONG_PASSWORD, log_in, sign_up, stored_hashes
+
+OTHER_PASSWORD = "a second user's own passphrase"
+UNKNOWN_EMAIL_PASSWORD = "tried on an address nobody has"
+
+
+@pytest.fixture
+def everything_at_debug(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    manager = logging.Logger.manager
+    loggers = [logging.getLogger()] + [
+        logger for logger in manager.loggerDict.values() if isinstance(logger, logging.Logger)
+    ]
+    levels = {logger: logger.level for logger in loggers}
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+    caplog.set_level(logging.DEBUG)
+    yield caplog
+    for logger, level in levels.items():
+        logger.setLevel(level)
+
+
+def run_every_scenario(app) -> None:
+    user = sign_up(app)
+    sign_up(app, "grace", "grace@example.org", OTHER_PASSWORD)
+    with pytest.raises(ConflictError):
+        sign_up(app, "ada2", "ADA@example.org")  # the unique index refuses it
+    assert log_in(app).user == user
+    assert app.query_bus.execute(GetUserQuery(user.user_id)) == user
+    with pytest.raises(InvalidCredentials):
+        log_in(app, "nobody@example.org", UNKNOWN_EMAIL_PASSWORD)
+    for _ in range(app.settings.LOGIN_MAX_FAILURES):
+        with pytest.raises(InvalidCredentials):
+            log_in(app, "ada@example.org", WRONG_PASSWORD)
+    with pytest.raises(TooManyAttempts):
+        log_in(app, "ada@example.org", PASSWORD)
+    assert len(app.mails()) == 2
+    assert "AccountLockedEvent" in [e.type for e in app.events()]
+
+
+def everything_logged(records: list[logging.LogRecord]) -> str:
+    formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
+    texts = []
+    for record in records:
+        texts.append(formatter.format(record))  # also fills record.exc_text from exc_info
+        texts += [record.getMessage(), repr(record.args), record.exc_text or ""]
+        texts += [repr(value) for value in vars(record).values()]
+    return "\n".join(texts)
+
+
+def test_no_password_or_hash_reaches_any_log_record_or_stored_event(make_app, everything_at_debug):
+    app = make_app(SQL_ECHO=True, LOGIN_MAX_FAILURES=3)
+    run_every_scenario(app)
+    secrets = [
+        PASSWORD,
+        OTHER_PASSWORD,
+        WRONG_PASSWORD,
+        UNKNOWN_EMAIL_PASSWORD,
+        *stored_hashes(app),
+    ]
+    assert len(stored_hashes(app)) == 2
+
+    logged = everything_logged(everything_at_debug.records)
+    assert "INSERT INTO users" in logged  # SQL echo was on and captured
+    leaked = [secret for secret in secrets if secret in logged]
+    assert leaked == [], "secrets in the log"
+
+    payloads = json.dumps([stored.as_json() for stored in app.events()])
+    assert [secret for secret in secrets if secret in payloads] == []

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import uvicorn
 
@@ -22,8 +23,12 @@ class DropQueryString(logging.Filter):
         return True
 
 
-def build_server(kit: App, *, host: str = "127.0.0.1", port: int = 3000) -> uvicorn.Server:
-    config = uvicorn.Config(create_app(kit), host=host, port=port, lifespan="off")
+def build_server(
+    kit: App, *, host: str = "127.0.0.1", port: int = 3000, **uvicorn_options: Any
+) -> uvicorn.Server:
+    config = uvicorn.Config(
+        create_app(kit), host=host, port=port, lifespan="off", **uvicorn_options
+    )
     access_log = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, DropQueryString) for f in access_log.filters):
         access_log.addFilter(DropQueryString())

@@ -17,8 +17,13 @@ import json
 import logging
 import os
 import secrets
+import socket
+import subprocess
 import sys
+import time
 import traceback
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +42,10 @@ from .domain.errors import KitError
 from .resources import sql_dir
 
 DATA_DIR = Path(".data")
+
+# Show whole values: a UUID cut short by "..." could not be recognised by the sanitize file
+# that nbval compares the outputs with (notebooks/sanitize.cfg).
+pd.set_option("display.max_colwidth", None)
 
 
 def use_random_jwt_secret() -> None:
@@ -201,6 +210,57 @@ def expect_error(call: Callable[[], Any]) -> KitError:
         print(error_summary(error))
         return error
     raise AssertionError("expected a KitError, but the call succeeded")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(app: App, port: int | None = None) -> Iterator[str]:
+    """Run `cqrs-auth serve` on the app's database in a child process; yield its /graphql URL.
+
+    The child gets the database URL and JWT_SECRET through its environment (so tokens work in
+    both), writes its output nowhere, and is stopped, by its own process, on leaving the block.
+    """
+    port = port or free_port()
+    env = {**os.environ, "DATABASE_URL": app.engine.url.render_as_string(hide_password=False)}
+    command = [sys.executable, "-m", "cqrs_auth.cli", "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("cqrs-auth serve did not start") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/graphql"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def post_graphql(
+    url: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+) -> tuple[int, dict[str, Any]]:
+    """POST a GraphQL request as JSON, like any HTTP client would; return (status, body)."""
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = token if token.startswith("Bearer ") else f"Bearer {token}"
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
 
 
 class _Collect(logging.Handler):

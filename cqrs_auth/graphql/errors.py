@@ -29,13 +29,12 @@ SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 def format_error(error: GraphQLError, *, debug: bool, hide_suggestions: bool) -> dict[str, Any]:
     original = error.original_error
+    formatted: dict[str, Any] = dict(error.formatted)
     if original is None or isinstance(original, GraphQLError):
-        formatted = dict(error.formatted)
         if hide_suggestions:
             formatted["message"] = SUGGESTION.sub("", formatted["message"])
         return formatted
     if isinstance(original, KitError):
-        formatted = dict(error.formatted)
         formatted["extensions"] = {**original.extensions, **formatted.get("extensions", {})}
         return formatted
     return _internal(error, original, debug)

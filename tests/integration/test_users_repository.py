@@ -6,13 +6,14 @@ import threading
 import uuid
 
 import pytest
-from sqlalchemy import select
+from passlib.hash import argon2, bcrypt
+from sqlalchemy import select, update
 
 from cqrs_auth import GetUserQuery
 from cqrs_auth.adapters.tables import users
 from cqrs_auth.domain.errors import ConflictError
 
-from .helpers import PASSWORD, count, event_types, sign_up
+from .helpers import PASSWORD, count, event_types, log_in, sign_up, stored_hashes
 
 
 def test_a_user_is_stored_with_its_uuid_as_16_raw_bytes_and_read_back(app):
@@ -98,3 +99,29 @@ def test_two_racing_signups_for_one_email_or_username_give_one_success_and_one_c
         assert conflicts[0].field == field
     assert count(app, users) == 3
     assert event_types(app).count("UserCreatedEvent") == 3
+
+
+@pytest.mark.parametrize(
+    "legacy_hash",
+    [
+        pytest.param(lambda: bcrypt.using(rounds=10).hash(PASSWORD), id="bcrypt"),
+        pytest.param(
+            lambda: argon2.using(type="ID", memory_cost=8192, rounds=2, parallelism=1).hash(
+                PASSWORD
+            ),
+            id="weaker argon2id",
+        ),
+    ],
+)
+def test_an_outdated_stored_hash_is_replaced_by_the_current_argon2id_at_the_next_login(
+    app, legacy_hash
+):
+    sign_up(app)
+    old = legacy_hash()
+    with app.engine.begin() as connection:
+        connection.execute(update(users).values(password=old))
+    log_in(app)
+    [new] = stored_hashes(app)
+    assert new != old and new.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    log_in(app)
+    assert stored_hashes(app) == [new]

@@ -12,7 +12,7 @@ The token limit is the parser's (`parse(max_tokens=...)`), see executor.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from graphql import (
@@ -23,100 +23,94 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     OperationDefinitionNode,
+    SelectionNode,
     SelectionSetNode,
     ValidationRule,
 )
 
 ONCE_PER_DOCUMENT = ("login", "signup")
 
+Fold = Callable[[SelectionSetNode | None], int]
 
-class _FragmentMemo:
-    """Computes a value per fragment once; a fragment met again while being computed
-    (a cycle) gives `on_cycle`."""
 
-    def __init__(
-        self, document: DocumentNode, compute: Callable[[SelectionSetNode], Any], on_cycle: Any
-    ) -> None:
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-        self.compute, self.on_cycle = compute, on_cycle
-        self.values: dict[str, Any] = {}
+def _folder(
+    document: DocumentNode,
+    on_field: Callable[[FieldNode, Callable[[], int]], int],
+    combine: Callable[[Iterable[int]], int],
+) -> Fold:
+    """A function folding a selection set into a number: `on_field(field, inner)` for each field
+    (`inner()` folds that field's own selections), `combine` over siblings. Inline fragments and
+    fragment spreads stand for their selections; each named fragment is folded once (memoised)
+    and a fragment met again while being folded (a cycle) counts 0."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    memo: dict[str, int] = {}
 
-    def __call__(self, spread: FragmentSpreadNode) -> Any:
-        name = spread.name.value
-        if name not in self.values:
-            fragment = self.fragments.get(name)
-            if fragment is None:
-                return self.on_cycle  # unknown fragment: KnownFragmentNamesRule reports it
-            self.values[name] = self.on_cycle
-            self.values[name] = self.compute(fragment.selection_set)
-        return self.values[name]
+    def fold(selection_set: SelectionSetNode | None) -> int:
+        if selection_set is None:
+            return 0
+        return combine(value(selection) for selection in selection_set.selections)
+
+    def value(selection: SelectionNode) -> int:
+        if isinstance(selection, FieldNode):
+            return on_field(selection, lambda: fold(selection.selection_set))
+        if isinstance(selection, InlineFragmentNode):
+            return fold(selection.selection_set)
+        assert isinstance(selection, FragmentSpreadNode)
+        name = selection.name.value
+        if name not in memo:
+            memo[name] = 0
+            if name in fragments:  # an unknown one is KnownFragmentNamesRule's to report
+                memo[name] = fold(fragments[name].selection_set)
+        return memo[name]
+
+    return fold
+
+
+def _operations(document: DocumentNode) -> list[OperationDefinitionNode]:
+    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+
+
+def _max(values: Iterable[int]) -> int:
+    return max(values, default=0)
+
+
+def _counting(name: str) -> Callable[[FieldNode, Callable[[], int]], int]:
+    def on_field(field: FieldNode, _inner: Callable[[], int]) -> int:
+        return int(field.name.value == name)
+
+    return on_field
 
 
 class OncePerDocumentRule(ValidationRule):
     def enter_document(self, node: DocumentNode, *_: Any) -> Any:
-        for field_name in ONCE_PER_DOCUMENT:
-            count = self._count_in_document(node, field_name)
-            if count > 1:
+        for name in ONCE_PER_DOCUMENT:
+            count = _folder(node, _counting(name), sum)
+            total = sum(count(operation.selection_set) for operation in _operations(node))
+            if total > 1:
                 self.report_error(
                     GraphQLError(
-                        f"At most one '{field_name}' field is allowed per request; "
-                        f"this document has {count}."
+                        f"At most one '{name}' field is allowed per request; "
+                        f"this document has {total}."
                     )
                 )
         return self.BREAK
 
-    @staticmethod
-    def _count_in_document(document: DocumentNode, field_name: str) -> int:
-        def count(selection_set: SelectionSetNode) -> int:
-            total = 0
-            for selection in selection_set.selections:
-                if isinstance(selection, FieldNode):
-                    total += selection.name.value == field_name
-                elif isinstance(selection, InlineFragmentNode):
-                    total += count(selection.selection_set)
-                elif isinstance(selection, FragmentSpreadNode):
-                    total += in_fragment(selection)
-            return total
 
-        in_fragment = _FragmentMemo(document, count, on_cycle=0)
-        return sum(
-            count(d.selection_set)
-            for d in document.definitions
-            if isinstance(d, OperationDefinitionNode)
-        )
+def _field_depth(field: FieldNode, inner: Callable[[], int]) -> int:
+    return 0 if field.name.value.startswith("__") else 1 + inner()
 
 
 def max_depth_rule(max_depth: int) -> type[ValidationRule]:
     class MaxDepthRule(ValidationRule):
         def enter_document(self, node: DocumentNode, *_: Any) -> Any:
-            def depth(selection_set: SelectionSetNode | None) -> int:
-                if selection_set is None:
-                    return 0
-                deepest = 0
-                for selection in selection_set.selections:
-                    if isinstance(selection, FieldNode):
-                        if not selection.name.value.startswith("__"):
-                            deepest = max(deepest, 1 + depth(selection.selection_set))
-                    elif isinstance(selection, InlineFragmentNode):
-                        deepest = max(deepest, depth(selection.selection_set))
-                    elif isinstance(selection, FragmentSpreadNode):
-                        deepest = max(deepest, in_fragment(selection))
-                return deepest
-
-            in_fragment = _FragmentMemo(node, depth, on_cycle=0)
-            for definition in node.definitions:
-                if isinstance(definition, OperationDefinitionNode):
-                    found = depth(definition.selection_set)
-                    if found > max_depth:
-                        self.report_error(
-                            GraphQLError(
-                                f"The query is {found} levels deep; at most {max_depth} "
-                                "are allowed.",
-                                definition,
-                            )
-                        )
+            depth = _folder(node, _field_depth, _max)
+            for operation in _operations(node):
+                found = depth(operation.selection_set)
+                if found > max_depth:
+                    message = f"The query is {found} levels deep; at most {max_depth} are allowed."
+                    self.report_error(GraphQLError(message, operation))
             return self.BREAK
 
     return MaxDepthRule

@@ -47,6 +47,17 @@ def test_a_fragment_cycle_does_not_hang_the_login_count(client):
     assert any("Cannot spread fragment 'A' within itself" in message for message in messages)
 
 
+def test_logins_doubled_through_forty_nested_fragments_are_counted_without_blowing_up(client):
+    nested = "".join(f"fragment F{i} on Mutation {{ ...F{i + 1} ...F{i + 1} }} " for i in range(40))
+    last = 'fragment F40 on Mutation { login(username: "a@example.org", password: "x") { user } }'
+    result = client.execute("mutation { ...F0 }\n" + nested + last)
+    messages = [error["message"] for error in result["errors"]]
+    assert f"At most one 'login' field is allowed per request; this document has {2**40}." in (
+        messages
+    )
+    assert client.kit.hasher.calls == 0
+
+
 def test_two_signup_fields_in_one_document_are_rejected_before_any_hash_runs(client):
     fields = f'password: "{PASSWORD}", passwordConfirm: "{PASSWORD}"'
     result = client.execute(

@@ -49,7 +49,7 @@ class FakeKit:
 
 
 def build_fake_kit(*, with_sagas: bool = True, **overrides: object) -> FakeKit:
-    settings = Settings(JWT_SECRET=TEST_SECRET, **overrides)  # type: ignore[arg-type]
+    settings = Settings(_env_file=None, JWT_SECRET=TEST_SECRET, **overrides)  # type: ignore[arg-type,call-arg]
     db, hasher = FakeDatabase(), FakeHasher()
     tokens = TokenService(settings.JWT_SECRET, settings.JWT_EXPIRES_IN)
     command_bus, query_bus = CommandBus(), QueryBus()

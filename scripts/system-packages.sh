@@ -24,6 +24,14 @@ if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
 fi
 echo "system-packages: installing ${missing[*]}" >&2
+# Keep the packages' own services (the system MariaDB) from starting: the tests start their own
+# server, and a machine without an init system would fail the install over it.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+  $sudo chmod +x /usr/sbin/policy-rc.d
+  trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq >&2
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  "${missing[@]}" >&2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import reset_mysql  # tests/conftest.py
 from sqlalchemy import Engine, func, inspect, select
 
@@ -55,6 +56,7 @@ def test_every_numbered_sql_file_has_a_sqlite_variant_and_each_dialect_reads_its
     assert all(not m.path.name.endswith(".sqlite.sql") for m in migrations.available("mysql"))
 
 
+@pytest.mark.mysql
 def test_sqlite_and_mariadb_end_with_the_same_tables_columns_and_indexes(tmp_path, mysql_url):
     reset_mysql(mysql_url)
     sqlite = migrated(f"sqlite:///{tmp_path / 'kit.db'}")

@@ -176,3 +176,8 @@ def test_the_local_strategy_validates_through_the_command_bus(kit):
     assert kit.local_strategy.validate(EMAIL, PASSWORD).user == user
     with pytest.raises(InvalidCredentials):
         kit.local_strategy.validate(EMAIL, "a wrong password altogether")
+
+
+def test_a_password_typed_in_another_unicode_form_logs_in(kit):
+    user = kit.sign_up(password="zq9!xkW2vLpmT4\ufb01")  # the ligature "fi"
+    assert log_in(kit, password="zq9!xkW2vLpmT4fi").user == user

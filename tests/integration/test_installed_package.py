@@ -38,7 +38,9 @@ def run(*command: str | Path, cwd: Path) -> str:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Build a wheel of the repository and install it, alone, into a fresh virtualenv that
-    sees the system's packages (for the dependencies) but must import the kit from the wheel."""
+    sees the packages of the environment running the tests (for the dependencies: the system's
+    with --system-site-packages, and a .venv's through a .pth file) but must import the kit
+    from the wheel."""
     work = tmp_path_factory.mktemp("wheel")
     run(
         sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", work / "dist", ROOT, cwd=work
@@ -46,6 +48,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     [wheel] = (work / "dist").glob("cqrs_auth-*.whl")
     venv.create(work / "venv", system_site_packages=True, with_pip=True)
     python = work / "venv" / "bin" / "python"
+    venv_site = run(
+        python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=work
+    )
+    our_sites = [entry for entry in sys.path if entry.endswith("site-packages")]
+    (Path(venv_site.strip()) / "test_environment.pth").write_text("\n".join(our_sites) + "\n")
     run(python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel, cwd=work)
     report = json.loads(run(python, "-c", REPORT, cwd=work))
     report["site"] = str(work / "venv")

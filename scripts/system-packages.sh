@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install from Debian's packages what the tests need and the machine lacks: MariaDB (server and
 # client) for the MySQL tests, Chromium for the browser test, docker-compose (v1) to validate
-# docker-compose.yml without an engine. Quick and silent when all are there.
+# docker-compose.yml without an engine; Node.js and npm for the GraphQL-over-HTTP audit. Quick and silent when all are there.
 # Usage: bash scripts/system-packages.sh [PACKAGE...]   (default: all of them)
 set -euo pipefail
 wanted=("$@")
@@ -13,6 +13,10 @@ for package in "${wanted[@]}"; do
     missing+=("$package")
   fi
 done
+# Node.js runs the graphql-http audit suite; any Node >= 18 will do, Debian's when there is none.
+if [ "$#" -eq 0 ] && ! command -v node >/dev/null; then
+  missing+=(nodejs npm)
+fi
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 sudo=""

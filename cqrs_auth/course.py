@@ -4,8 +4,9 @@ Every chapter starts with `fresh_app("<chapter>")`: a kit of its own on an empty
 
 - With `DATABASE_URL` unset (the default), each chapter gets its own SQLite file,
   `.data/<chapter>.db` beside the notebook, deleted first.
-- With `DATABASE_URL` set (say, `mysql+pymysql://kit:kit@127.0.0.1:3306/kit`), the chapter uses
-  that database, which belongs to the kit: the kit's tables are DROPPED and created again.
+- With `DATABASE_URL` set (say, `mysql+pymysql://kit:kit-password@127.0.0.1:3306/cqrs_auth`),
+  the chapter uses that database, which belongs to the kit: the kit's tables are DROPPED and
+  created again.
 
 The tables shown here never contain a password (the kit never stores one) and mask the hash's
 salt and digest, so no output of the course shows a secret.

@@ -97,15 +97,20 @@ def read_sql(filename: str) -> str:
     return (sql_dir() / filename).read_text()
 
 
+def kit_table_names(app: App) -> list[str]:
+    """The kit's tables that exist in the database, sorted (a MySQL database may hold others)."""
+    return sorted(set(inspect(app.engine).get_table_names()) & set(metadata.tables))
+
+
 def table_columns(app: App) -> pd.DataFrame:
-    """Every table in the database and its columns, in order (names only: the types are
-    written differently by each database)."""
+    """Each of the kit's tables and its columns, in order (names only: the types are written
+    differently by each database)."""
     inspector = inspect(app.engine)
     rows = [
         {"table": name, "columns": ", ".join(c["name"] for c in inspector.get_columns(name))}
-        for name in sorted(inspector.get_table_names())
+        for name in kit_table_names(app)
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["table", "columns"])
 
 
 def row_counts(app: App) -> dict[str, int]:

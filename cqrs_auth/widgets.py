@@ -57,7 +57,7 @@ def password_checks(
         ),
         (
             "not too similar to the username or email",
-            bool(password) and not rules._too_similar(password, username, email),
+            bool(password) and not rules.too_similar(password, username, email),
         ),
         (
             "both passwords match",

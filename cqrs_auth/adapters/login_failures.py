@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, case, delete, select, update
+from sqlalchemy import Connection, Executable, case, delete, select, update
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -51,6 +51,7 @@ class LoginFailures:
             ("windowStartedAt", case((expired, now), else_=t.c.windowStartedAt)),
         ]
         values = {"emailNormalised": email, "failures": 1, "windowStartedAt": now}
+        statement: Executable
         if self.connection.dialect.name == "sqlite":
             statement = (
                 sqlite_insert(t)

@@ -48,10 +48,21 @@ class UserRepository:
             with self.connection.begin_nested():
                 self.connection.execute(insert(users).values(values))
         except IntegrityError as error:
-            field = conflicting_field(error)
+            field = self._taken(username_normalised, email_normalised) or conflicting_field(error)
             if field is None:
                 raise
             raise ConflictError(field) from None
+
+    def _taken(self, username_normalised: str, email_normalised: str) -> str | None:
+        """Which field is taken, username first: the same answer on every backend when both
+        are (each database reports a different one of two violated indexes)."""
+        for field, column, value in (
+            ("username", users.c.usernameNormalised, username_normalised),
+            ("email", users.c.emailNormalised, email_normalised),
+        ):
+            if self.connection.execute(select(column).where(column == value)).first():
+                return field
+        return None
 
     def get_by_email(self, email_normalised: str) -> User | None:
         query = select(users).where(users.c.emailNormalised == email_normalised)

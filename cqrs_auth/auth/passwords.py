@@ -23,11 +23,16 @@ class PasswordHasher:
             argon2__parallelism=1,
         )
         self._slots = threading.BoundedSemaphore(concurrency)
+        self._calls_lock = threading.Lock()
         self.calls = 0  # how many hash or verify computations ran (tests count these)
+
+    def _count_call(self) -> None:
+        with self._calls_lock:
+            self.calls += 1
 
     def hash(self, password: str) -> str:
         with self._slots:
-            self.calls += 1
+            self._count_call()
             return self.context.hash(password)
 
     def verify_and_update(self, password: str, stored_hash: str | None) -> tuple[bool, str | None]:
@@ -37,7 +42,7 @@ class PasswordHasher:
         unknown email costs the same time as a wrong password.
         """
         with self._slots:
-            self.calls += 1
+            self._count_call()
             if stored_hash is None:
                 self.context.dummy_verify()
                 return False, None

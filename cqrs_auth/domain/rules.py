@@ -64,7 +64,7 @@ def check_password(password: str, *, min_length: int, username: str, email: str)
         )
     if password.casefold() in COMMON_PASSWORDS:
         raise ValidationError("password", "This password is on a list of common passwords.")
-    if _too_similar(password, username, email):
+    if too_similar(password, username, email):
         raise ValidationError("password", "The password is too similar to the username or email.")
 
 
@@ -73,7 +73,8 @@ def check_confirmation(password: str, confirmation: str) -> None:
         raise ValidationError("passwordConfirm", "The two passwords do not match.")
 
 
-def _too_similar(password: str, username: str, email: str) -> bool:
+def too_similar(password: str, username: str, email: str) -> bool:
+    """Whether the password contains, or closely resembles, the username or the email."""
     lowered = password.casefold()
     for value in (username, email, email.split("@")[0]):
         value = value.casefold()

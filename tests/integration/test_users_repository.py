@@ -49,6 +49,13 @@ def test_a_taken_username_or_email_in_other_letter_case_is_a_conflict_naming_it(
     assert event_types(app).count("UserCreatedEvent") == 1
 
 
+def test_a_signup_taking_both_a_username_and_an_email_names_the_username_on_every_backend(app):
+    sign_up(app, "ada", "ada@example.org")
+    with pytest.raises(ConflictError) as caught:
+        sign_up(app, "ADA", "Ada@Example.org")
+    assert caught.value.field == "username"
+
+
 def race(app, signups: list[tuple[str, str]]) -> list[object]:
     """Run the signups in threads that hash first, then all insert at the same moment."""
     barrier = threading.Barrier(len(signups), timeout=60)

@@ -92,7 +92,35 @@ def _failed(error: KitError) -> str:
     return f"<span style='color:#cf222e'>❌ {message} <code>{extensions}</code></span>"
 
 
-class SignupForm(_Panel):
+class _Form(_Panel):
+    """A form's shared parts: its button, its result line, and a KitError shown, not raised."""
+
+    on_submit: Callable[[], None] | None
+
+    def _controls(self, label: str, css_prefix: str) -> None:
+        self.button = w.Button(description=label, button_style="primary")
+        self.button.add_class(f"cqrs-{css_prefix}-button")
+        self.result = w.HTML()
+        self.result.add_class(f"cqrs-{css_prefix}-result")
+        self.error: KitError | None = None
+        self.button.on_click(lambda _button: self.submit())
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def _report(self, action: Callable[[], str]) -> None:
+        """Run `action`; show its success message, or the KitError it raised."""
+        self.error = None
+        try:
+            self.result.value = _ok(action())
+        except KitError as error:
+            self.error = error
+            self.result.value = _failed(error)
+        if self.on_submit:
+            self.on_submit()
+
+
+class SignupForm(_Form):
     def __init__(self, app: App, on_submit: Callable[[], None] | None = None) -> None:
         self.app, self.on_submit = app, on_submit
         self.username = _field(w.Text, "username", "cqrs-signup-username")
@@ -101,15 +129,10 @@ class SignupForm(_Panel):
         self.password_confirm = _field(w.Password, "passwordConfirm", "cqrs-signup-confirm")
         self.feedback = w.HTML(self._feedback())
         self.feedback.add_class("cqrs-signup-feedback")
-        self.button = w.Button(description="Sign up", button_style="primary")
-        self.button.add_class("cqrs-signup-button")
-        self.result = w.HTML()
-        self.result.add_class("cqrs-signup-result")
+        self._controls("Sign up", "signup")
         self.user: UserView | None = None
-        self.error: KitError | None = None
         for field in (self.username, self.email, self.password, self.password_confirm):
             field.observe(lambda _change: self._refresh_feedback(), names="value")
-        self.button.on_click(lambda _button: self.submit())
         super().__init__(
             [
                 w.HTML("<h3>Sign up</h3>"),
@@ -140,29 +163,22 @@ class SignupForm(_Panel):
             self.username.value, self.email.value, self.password.value, self.password_confirm.value
         )
         self.password.value = self.password_confirm.value = ""
-        self.user, self.error = None, None
-        try:
+        self.user = None
+
+        def sign_up() -> str:
             self.user = self.app.command_bus.execute(command)
-            self.result.value = _ok(f"Signed up {self.user.username} <{self.user.email}>")
-        except KitError as error:
-            self.error = error
-            self.result.value = _failed(error)
-        if self.on_submit:
-            self.on_submit()
+            return f"Signed up {self.user.username} <{self.user.email}>"
+
+        self._report(sign_up)
 
 
-class LoginForm(_Panel):
+class LoginForm(_Form):
     def __init__(self, app: App, on_submit: Callable[[], None] | None = None) -> None:
         self.app, self.on_submit = app, on_submit
         self.email = _field(w.Text, "email", "cqrs-login-email")
         self.password = _field(w.Password, "password", "cqrs-login-password")
-        self.button = w.Button(description="Log in", button_style="primary")
-        self.button.add_class("cqrs-login-button")
-        self.result = w.HTML()
-        self.result.add_class("cqrs-login-result")
+        self._controls("Log in", "login")
         self.login: LoginResult | None = None
-        self.error: KitError | None = None
-        self.button.on_click(lambda _button: self.submit())
         super().__init__(
             [w.HTML("<h3>Log in</h3>"), self.email, self.password, self.button, self.result]
         )
@@ -170,18 +186,13 @@ class LoginForm(_Panel):
     def submit(self) -> None:
         email, password = self.email.value, self.password.value
         self.password.value = ""
-        self.login, self.error = None, None
-        try:
-            self.login = self.app.local_strategy.validate(email, password)
-            user = self.login.user
-            self.result.value = _ok(
-                f"Logged in as {user.username}: a JWT valid for {self.login.expires_in} s"
-            )
-        except KitError as error:
-            self.error = error
-            self.result.value = _failed(error)
-        if self.on_submit:
-            self.on_submit()
+        self.login = None
+
+        def log_in() -> str:
+            login = self.login = self.app.local_strategy.validate(email, password)
+            return f"Logged in as {login.user.username}: a JWT valid for {login.expires_in} s"
+
+        self._report(log_in)
 
 
 COLUMNS = ["position", "type", "aggregateId", "payload", "dispatched"]

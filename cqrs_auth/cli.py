@@ -40,7 +40,8 @@ def cmd_events(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Sign a user up, log in, and print the events that followed."""
     app = _app(args)
-    before = app.events()[-1].position if app.events() else 0
+    log_so_far = app.events()
+    before = log_so_far[-1].position if log_so_far else 0
     suffix = uuid.uuid4().hex[:6]
     username, email = f"ada_{suffix}", f"ada.{suffix}@example.org"
     password = "correct horse battery staple"  # a demo-only password, shown on purpose

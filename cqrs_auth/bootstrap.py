@@ -27,7 +27,7 @@ from .domain.commands import (
 )
 from .domain.events import UserCreatedEvent, UserLoginFailedEvent
 from .domain.queries import GetUserQuery
-from .service import handlers, sagas
+from .service import handlers, login, sagas
 from .service.buses import CommandBus, EventBus, QueryBus
 from .service.dispatcher import EventDispatcher
 from .service.event_handlers import UserCreatedHandler
@@ -123,10 +123,10 @@ def bootstrap(
 
     command_bus.register(CreateUserCommand, handlers.CreateUserHandler(uow, hasher, settings))
     command_bus.register(
-        PerformLoginCommand, handlers.PerformLoginHandler(uow, hasher, tokens, settings)
+        PerformLoginCommand, login.PerformLoginHandler(uow, hasher, tokens, settings)
     )
     command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(uow))
-    command_bus.register(LockAccountCommand, handlers.LockAccountHandler(uow, settings))
+    command_bus.register(LockAccountCommand, login.LockAccountHandler(uow, settings))
     query_bus.register(GetUserQuery, handlers.GetUserHandler(uow))
     user_created_handler = UserCreatedHandler()
     event_bus.register(UserCreatedEvent, user_created_handler)

@@ -16,7 +16,8 @@ kit_install() {
   else
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip || return
   fi
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${from[@]}" \
+  # ${from[@]+...}: an empty array is "unbound" to macOS's bash 3.2 under `set -u`
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check ${from[@]+"${from[@]}"} \
     -e "$KIT_ROOT[$1]" || return
   "$VENV/bin/python" "$KIT_ROOT/scripts/venv_stamp.py" write "$KIT_ROOT" "$1"
 }

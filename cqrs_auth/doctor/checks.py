@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import os
 import socket
 import sys
 from dataclasses import dataclass
@@ -62,7 +63,8 @@ def check_settings() -> tuple[Check, Settings | None]:
 
 def check_port(port: int, host: str = "127.0.0.1") -> Check:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind
+        if os.name != "nt":  # as the servers bind; on Windows it would share a busy port
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:

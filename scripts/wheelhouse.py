@@ -3,10 +3,10 @@ the kit with no index at all (`pip install --no-index --find-links DIR`). Run it
 scripts/wheelhouse, which picks a Python that has pip.
 
 Steps:
-1. `pip wheel` here, for this machine: the kit's own wheel, hatchling (the kit's build backend,
-   for `pip install -e` from the wheelhouse), and a wheel for every dependency; a dependency
-   published only as source is built here, once. Of these, the pure-Python wheels (`none-any`)
-   go into DIR: they install on every platform.
+1. `pip wheel` here, for this machine: the kit's own wheel, hatchling and editables (the kit's
+   build backend, for `pip install -e` from the wheelhouse), and a wheel for every dependency;
+   a dependency published only as source is built here, once. Of these, the pure-Python
+   wheels (`none-any`) go into DIR: they install on every platform.
 2. For each target platform and Python version (X.Y means X.Y.0, so every X.Y.z can install
    the wheels), `pip download --only-binary :all:` the binary wheels that target needs into DIR
    (pure wheels already there are reused), then the dependencies only that platform asks for
@@ -30,8 +30,12 @@ from wheelhouse_targets import TARGETS, Target, conditional_needs
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHONS = ["3.11", "3.12", "3.13"]
+BUILD_BACKEND = ["hatchling", "editables"]  # `pip install -e .` from the wheelhouse needs both
 SETTLE_SECONDS = 180  # pip backtracks for a long time when some package has no wheel
-MISSING = re.compile(r"No matching distribution found for ([^\s]+)")
+MISSING = re.compile(
+    r"No matching distribution found for (\S+)"
+    r"|no matching distributions available for your environment:\s+(\S+)"
+)
 
 
 def pip(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str] | None:
@@ -46,7 +50,7 @@ def pip(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str] | 
 def build_here(wheelhouse: Path, extra: str) -> list[str]:
     """Step 1: wheels for this machine; keep the pure ones. Returns the versions resolved."""
     with tempfile.TemporaryDirectory() as scratch:
-        built = pip("wheel", "--quiet", "-w", scratch, f"{ROOT}[{extra}]", "hatchling")
+        built = pip("wheel", "--quiet", "-w", scratch, f"{ROOT}[{extra}]", *BUILD_BACKEND)
         if built is None or built.returncode != 0:
             sys.exit(f"wheelhouse: building wheels here failed:\n{built and built.stderr}")
         for wheel in Path(scratch).glob("*-none-any.whl"):
@@ -66,13 +70,16 @@ def fetch(
 
 
 def why(result: subprocess.CompletedProcess[str]) -> str:
-    missing = MISSING.search(result.stderr)
-    return f"no wheel for {missing[1]}" if missing else result.stderr.strip().splitlines()[-1]
+    """pip's reason, from its error or its explanation of a conflict (which goes to stdout)."""
+    missing = MISSING.search(result.stderr + result.stdout)
+    if missing:
+        return f"no wheel for {missing[1] or missing[2]}"
+    return result.stderr.strip().splitlines()[-1]
 
 
 def download_for(wheelhouse: Path, extra: str, target: Target, python: str, pins: list[str]) -> str:
     """Step 2 for one target: the verdict, 'complete' or 'INCOMPLETE: why'."""
-    result = fetch(wheelhouse, target, python, [f"cqrs-auth[{extra}]", "hatchling"],
+    result = fetch(wheelhouse, target, python, [f"cqrs-auth[{extra}]", *BUILD_BACKEND],
                    timeout=SETTLE_SECONDS)  # fmt: skip
     if result is None:  # name the culprit: with every version pinned pip fails at once
         with tempfile.NamedTemporaryFile("w", suffix=".txt") as constraints:

@@ -43,12 +43,19 @@ def check_python(version: tuple[int, ...] = tuple(sys.version_info[:3])) -> Chec
 
 def check_packages(packages: tuple[str, ...] = COURSE_PACKAGES) -> list[Check]:
     kit = Path(__file__).resolve().parent.parent
-    kit_check = Check(True, f"cqrs-auth {importlib.metadata.version('cqrs-auth')} from {kit}")
+    kit_check = Check(True, f"cqrs-auth {_version('cqrs-auth')} from {kit}")
     missing = [name for name in packages if importlib.util.find_spec(name) is None]
     if missing:
         return [kit_check, Check(False, f"missing: {', '.join(missing)}", INSTALL_ADVICE)]
-    found = [f"{name} {importlib.metadata.version(name)}" for name in packages]
+    found = [f"{name} {_version(name)}" for name in packages]
     return [kit_check, Check(True, ", ".join(found))]
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:  # importable from a checkout, not installed
+        return "(not installed)"
 
 
 def check_settings() -> tuple[Check, Settings | None]:

@@ -68,6 +68,7 @@ def test_the_wheelhouse_is_complete_for_linux_x86_64_and_holds_only_wheels(wheel
     assert all(name.endswith(".whl") for name in names), names
     assert any(name.startswith("cqrs_auth-") for name in names)
     assert any(name.startswith("hatchling-") for name in names)
+    assert any(name.startswith("editables-") for name in names)
 
 
 def test_a_fresh_venv_installs_the_course_from_it_and_runs_the_demo(course_venv, tmp_path):

@@ -14,6 +14,7 @@ import argparse
 import csv
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..adapters.db import make_engine
@@ -64,7 +65,9 @@ def cmd_teardown(args: argparse.Namespace) -> int:
     return 0
 
 
-def guarded(command):  # type: ignore[no-untyped-def]
+def guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """The command, with a missing admin URL and a WorkshopError said in one line."""
+
     def run(args: argparse.Namespace) -> int:
         if not args.admin_url:
             print("error: --admin-url (or WORKSHOP_ADMIN_URL) is required", file=sys.stderr)

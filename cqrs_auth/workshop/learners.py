@@ -21,7 +21,8 @@ from .registry import Created, Registry, WorkshopError
 
 PREFIX = re.compile(r"[a-z][a-z0-9_]{0,19}")
 USER_HOST = re.compile(r"[A-Za-z0-9.%_:-]{1,255}")
-MAX_LEARNERS = 500
+MAX_LEARNERS = 500  # in one run
+MAX_NUMBER = 999  # names are PREFIX_01 ... PREFIX_999
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ def provision(
     registry = Registry(engine, prefix)
     known = registry.entries() if registry.exists() else None
     first = max((c.learner for c in known or []), default=0) + 1
+    if first + learners - 1 > MAX_NUMBER:
+        raise WorkshopError(f"--learners: at most {MAX_NUMBER} per prefix; use another --prefix")
     names = [f"{prefix}_{number:02d}" for number in range(first, first + learners)]
     _refuse_existing(engine, names)
     if known is None:

@@ -202,3 +202,13 @@ def test_a_failure_half_way_removes_what_that_run_created(
 def test_a_prefix_that_is_not_a_plain_name_is_refused(admin_url, tmp_path, capsys):
     assert provision(admin_url, "x`; DROP DATABASE mysql; --", 1, tmp_path / "room.csv") == 1
     assert "--prefix: a lower-case letter" in capsys.readouterr().err
+
+
+def test_numbers_past_the_last_a_name_may_carry_are_refused_before_anything_is_made(
+    admin_url, admin, prefix, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(learners_module, "MAX_NUMBER", 3)
+    assert provision(admin_url, prefix, 2, tmp_path / "room.csv") == 0
+    assert provision(admin_url, prefix, 2, tmp_path / "room.csv") == 1
+    assert "at most 3 per prefix" in capsys.readouterr().err
+    assert len(server_objects(admin, prefix)[1]) == 2

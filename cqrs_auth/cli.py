@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 
+from . import doctor, workshop
 from .bootstrap import App, bootstrap
 from .domain.commands import CreateUserCommand
 from .domain.errors import KitError
@@ -76,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.set_defaults(func=cmd_serve)
+    doctor.register(sub)
+    workshop.register(sub)
     return parser
 
 

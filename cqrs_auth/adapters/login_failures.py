@@ -78,3 +78,5 @@ class LoginFailures:
 
     def reset(self, email: str) -> None:
         self.connection.execute(delete(t).where(t.c.emailNormalised == email))
+
+    clear = reset  # forget the failures and the lock (the name password reset uses)

@@ -105,6 +105,10 @@ class UserActivityProjector:
             UserActivityRows(connection).delete_all()
             return self._follow(connection, 0)
 
+    def row_count(self) -> int:
+        with self.engine.connect() as connection:
+            return UserActivityRows(connection).count()
+
     def _apply_if_next(self, event: Event) -> bool:
         with self.engine.begin() as connection:
             if not Checkpoints(connection).advance_onto(PROJECTION, event.event_id):

@@ -101,8 +101,10 @@ class UserActivityProjector:
         """Empty the table and apply the whole log again, in one transaction: readers see the
         old rows until the new ones are complete."""
         with self.engine.begin() as connection:
-            Checkpoints(connection).lock(PROJECTION)
+            checkpoints = Checkpoints(connection)
+            checkpoints.lock(PROJECTION)
             UserActivityRows(connection).delete_all()
+            checkpoints.move(PROJECTION, 0)
             return self._follow(connection, 0)
 
     def row_count(self) -> int:

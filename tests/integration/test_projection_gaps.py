@@ -68,3 +68,23 @@ def test_a_gap_left_by_a_rolled_back_transaction_is_passed_once_the_next_event_i
     assert app.dispatcher.dispatch_pending() == 1
     assert activity(app, ada.user_id).login_count == 1
     assert undispatched_types(app) == []
+
+
+def test_a_rebuild_stopped_by_a_young_gap_starts_again_from_the_start_of_the_log(
+    mariadb_app, monkeypatch
+):
+    app = mariadb_app
+    with app.unit_of_work() as rolled_back:  # position 1 is never committed
+        rolled_back.add_event(UserLoggedInEvent(user_id="u-1", email="x@example.org"))
+    later = utcnow() + timedelta(seconds=31)
+    ada = sign_up(app)
+    monkeypatch.setattr(projection, "utcnow", lambda: later)
+    app.projector.catch_up()
+    assert activity(app, ada.user_id).login_count == 0
+    monkeypatch.undo()
+
+    assert app.projector.rebuild().position == 0  # the gap is young again for a rebuild now
+    assert activity(app, ada.user_id) is None
+    monkeypatch.setattr(projection, "utcnow", lambda: later)
+    assert app.projector.catch_up().position == app.events()[-1].position
+    assert activity(app, ada.user_id).login_count == 0

@@ -39,7 +39,7 @@ from .domain.events import (
     UserLoginFailedEvent,
 )
 from .domain.queries import GetUserActivityQuery, GetUserQuery
-from .service import handlers, password_reset, reset_mails, sagas
+from .service import handlers, login, password_reset, reset_mails, sagas
 from .service.buses import CommandBus, EventBus, QueryBus
 from .service.dispatcher import EventDispatcher
 from .service.event_handlers import UserCreatedHandler
@@ -139,10 +139,10 @@ def bootstrap(
 
     command_bus.register(CreateUserCommand, handlers.CreateUserHandler(uow, hasher, settings))
     command_bus.register(
-        PerformLoginCommand, handlers.PerformLoginHandler(uow, hasher, tokens, settings)
+        PerformLoginCommand, login.PerformLoginHandler(uow, hasher, tokens, settings)
     )
     command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(uow))
-    command_bus.register(LockAccountCommand, handlers.LockAccountHandler(uow, settings))
+    command_bus.register(LockAccountCommand, login.LockAccountHandler(uow, settings))
     query_bus.register(GetUserQuery, handlers.GetUserHandler(uow))
     register_password_reset(command_bus, event_bus, engine, uow, hasher, settings)
     user_created_handler = UserCreatedHandler()

@@ -33,13 +33,12 @@ class UserActivityRows:
         self.connection.execute(insert(t).values(values))
 
     def logged_in(self, user_id: str, at: datetime) -> None:
-        """A success ends the failures and the lock, as the login handler does."""
+        """A success starts the failures again but leaves a lock, as the login handler does."""
         self._change(
             _by_id(user_id),
             loginCount=t.c.loginCount + 1,
             lastLoginAt=to_db(at),
             failedLoginsSinceLastSuccess=0,
-            lockedUntil=None,
         )
 
     def login_failed(self, email_normalised: str) -> None:

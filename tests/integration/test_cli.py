@@ -34,9 +34,9 @@ def test_migrate_applies_every_sql_file_once_and_then_has_nothing_to_do(database
     first = cqrs_auth("migrate", database_url=database_url, cwd=tmp_path)
     second = cqrs_auth("migrate", database_url=database_url, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    every_file = ", ".join(m.version for m in migrations.available("sqlite"))
-    assert every_file.startswith("001, 002, 003, 004") and "007, 008, 009" in every_file
-    assert first.stdout.strip() == f"applied: {every_file}"
+    versions = [migration.version for migration in migrations.available("sqlite")]
+    assert len(versions) >= 5
+    assert first.stdout.strip() == "applied: " + ", ".join(versions)
     assert second.stdout.strip() == "nothing to apply: up to date"
 
 

@@ -4,10 +4,12 @@ per event whatever the order of dispatch, lagging while dispatch is held back, r
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime
 
 import pytest
 
+from cqrs_auth.adapters.clock import utcnow
 from cqrs_auth.domain.errors import InvalidCredentials, TooManyAttempts
 from cqrs_auth.domain.queries import GetUserActivityQuery
 
@@ -43,7 +45,7 @@ def test_a_signup_and_its_logins_appear_in_the_users_activity(app):
     assert (seen.failed_logins_since_last_success, seen.locked_until) == (0, None)
 
 
-def test_failures_and_the_lock_are_projected_and_a_success_clears_them(make_app):
+def test_failures_and_the_lock_are_projected_and_a_success_starts_the_failures_again(make_app):
     app = make_app(LOGIN_MAX_FAILURES=3, LOGIN_LOCK_SECONDS=1)
     ada = sign_up(app)
     for _ in range(2):
@@ -61,6 +63,11 @@ def test_failures_and_the_lock_are_projected_and_a_success_clears_them(make_app)
     seen = activity(app, ada.user_id)
     assert seen.failed_logins_since_last_success == 3
     assert seen.locked_until == datetime.fromisoformat(locked.payload["lockedUntil"])
+    time.sleep(max(0.0, (seen.locked_until - utcnow()).total_seconds()) + 0.05)  # the lock ends
+    log_in(app)
+    after = activity(app, ada.user_id)
+    assert after.failed_logins_since_last_success == 0  # a success leaves the lock's end as it was
+    assert after.locked_until == seen.locked_until
 
 
 def test_failed_logins_for_an_email_without_an_account_make_no_row(app):

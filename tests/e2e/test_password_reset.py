@@ -1,5 +1,7 @@
 """Password reset through GraphQL, in-process and over HTTP, on every database."""
 
+import logging
+
 from cqrs_auth.service.reset_mails import token_from_link
 
 from .helpers import PASSWORD, login, only_error, signup, token_of
@@ -83,3 +85,21 @@ def test_two_reset_fields_in_one_document_are_rejected_before_anything_runs(clie
     assert "At most one 'resetPassword' field" in only_error(resets)["message"]
     assert len(client.kit.events()) == events_before
     assert client.kit.hasher.calls == hashes_before
+
+
+def test_no_reset_token_or_new_password_reaches_the_logs_either_way_in(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    signup(client, "ada", "ada@example.org")
+    client.execute(REQUEST, {"email": "ada@example.org"})
+    token = relay_and_read_the_token(client)
+    literal = f'mutation {{ resetPassword(token: "{token}", password: "x", passwordConfirm: "x") }}'
+    assert only_error(client.execute(literal))["extensions"]["field"] == "password"
+    reset(client, token)
+    reset(client, token)  # used: refused
+    logged = "\n".join(
+        logging.Formatter().format(record)
+        for record in caplog.records
+        if not record.name.startswith(("httpx", "httpcore"))  # the test's own client
+    )
+    assert "BAD_USER_INPUT at resetPassword" in logged  # the refusals did reach the log
+    assert token not in logged and NEW_PASSWORD not in logged

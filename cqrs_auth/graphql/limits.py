@@ -1,11 +1,10 @@
 """Abuse limits as validation rules: they run on the parsed document, before any resolver.
 
-- At most one of each field in ONCE_PER_DOCUMENT per document. Aliases, fragments and
+- At most one `login` and one `signup` root field per document. Aliases, fragments and
   `@skip`/`@include` cannot get around it: every occurrence counts, whatever its alias or
   directives, and fragment spreads are followed (each fragment counted once, memoised, so
   nesting cannot blow up; a cycle counts as nothing more, NoFragmentCyclesRule reports it).
-  Without this one request could try many passwords and run many slow hashes. The same holds
-  for `resetPassword` (a hash each) and `requestPasswordReset` (a mail each, to any address).
+  Without this one request could try many passwords and run many slow hashes.
 - A maximum selection depth. Introspection fields (`__schema`, `__type`) are not counted: their
   depth is the introspection schema's, and production turns introspection off.
 The token limit is the parser's (`parse(max_tokens=...)`), see executor.py.
@@ -29,6 +28,7 @@ from graphql import (
     ValidationRule,
 )
 
+# resetPassword runs a hash and requestPasswordReset may send a mail: once each, like login.
 ONCE_PER_DOCUMENT = ("login", "signup", "requestPasswordReset", "resetPassword")
 
 Fold = Callable[[SelectionSetNode | None], int]

@@ -8,24 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from ariadne import MutationType, ObjectType, QueryType
+from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
-from ..domain.activity import UserActivity
-from ..domain.commands import (
-    CreateUserCommand,
-    RequestPasswordResetCommand,
-    ResetPasswordCommand,
-)
+from ..domain.commands import CreateUserCommand
 from ..domain.errors import NotAuthenticated
 from ..domain.model import UserView
-from ..domain.queries import GetUserActivityQuery, GetUserQuery
+from ..domain.queries import GetUserQuery
 from .context import Context
 from .guard import current_login, local_auth_guard
 
 query = QueryType()
 mutation = MutationType()
-user = ObjectType("User")
 
 
 @mutation.field("signup")
@@ -56,40 +50,3 @@ def resolve_me(_: Any, info: GraphQLResolveInfo) -> dict[str, str] | None:
     if user is None:
         return None
     return {"userId": user.user_id, "username": user.username, "email": user.email}
-
-
-# Beyond the tutorial: the read model and password reset.
-
-
-@user.field("activity")
-def resolve_activity(parent: dict[str, str], info: GraphQLResolveInfo) -> dict[str, Any] | None:
-    """Read only when asked for: `me { username }` runs no query on the projection."""
-    context: Context = info.context
-    query = GetUserActivityQuery(parent["userId"])
-    activity: UserActivity | None = context.app.query_bus.execute(query)
-    if activity is None:
-        return None
-    return {
-        "signedUpAt": activity.signed_up_at,
-        "loginCount": activity.login_count,
-        "lastLoginAt": activity.last_login_at,
-        "failedLoginsSinceLastSuccess": activity.failed_logins_since_last_success,
-        "lockedUntil": activity.locked_until,
-        "passwordResetRequestedAt": activity.password_reset_requested_at,
-        "passwordChangedAt": activity.password_changed_at,
-    }
-
-
-@mutation.field("requestPasswordReset")
-def resolve_request_password_reset(_: Any, info: GraphQLResolveInfo, *, email: str) -> bool:
-    context: Context = info.context
-    return bool(context.app.command_bus.execute(RequestPasswordResetCommand(email)))
-
-
-@mutation.field("resetPassword")
-def resolve_reset_password(
-    _: Any, info: GraphQLResolveInfo, *, token: str, password: str, passwordConfirm: str
-) -> bool:
-    context: Context = info.context
-    command = ResetPasswordCommand(token, password, passwordConfirm)
-    return bool(context.app.command_bus.execute(command))

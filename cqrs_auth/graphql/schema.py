@@ -7,8 +7,9 @@ from ariadne import load_schema_from_path, make_executable_schema
 from graphql import GraphQLSchema
 
 from ..resources import schema_dir
+from .beyond_resolvers import user
 from .date_time import date_time
-from .resolvers import mutation, query, user
+from .resolvers import mutation, query
 from .scalars import email_address
 
 

@@ -103,6 +103,7 @@ class App:
         return self._graphql.execute(query, variables, token=token, operation_name=operation_name)
 
     def close(self) -> None:
+        self.hasher.close()
         self.engine.dispose()
 
 
@@ -131,6 +132,7 @@ def bootstrap(
         memory_kib=settings.ARGON2_MEMORY_KIB,
         time_cost=settings.ARGON2_TIME_COST,
         concurrency=settings.HASH_CONCURRENCY,
+        queue_size=settings.HASH_QUEUE_SIZE,
     )
     tokens = TokenService(settings.JWT_SECRET, settings.JWT_EXPIRES_IN)
 

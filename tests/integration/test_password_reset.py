@@ -14,7 +14,12 @@ from sqlalchemy import select
 from cqrs_auth.adapters.clock import utcnow
 from cqrs_auth.adapters.tables import password_reset_tokens, users
 from cqrs_auth.domain.commands import RequestPasswordResetCommand, ResetPasswordCommand
-from cqrs_auth.domain.errors import InvalidCredentials, TooManyAttempts, ValidationError
+from cqrs_auth.domain.errors import (
+    InvalidCredentials,
+    ServerBusy,
+    TooManyAttempts,
+    ValidationError,
+)
 from cqrs_auth.service import password_reset
 from cqrs_auth.service.password_reset import INVALID_TOKEN
 
@@ -285,3 +290,17 @@ def test_input_that_is_not_text_is_refused_naming_its_field_before_anything_is_d
     assert refused.value.field == field
     assert sent == [] and rows_per_table(app) == rows_before
     assert count(app, password_reset_tokens) == 0
+
+
+def test_a_reset_refused_by_a_busy_hash_lane_keeps_the_token(app, monkeypatch):
+    sign_up(app)
+    token = mailed_token(app)
+
+    def busy(password: str) -> str:
+        raise ServerBusy()
+
+    monkeypatch.setattr(app.hasher, "hash", busy)
+    with pytest.raises(ServerBusy):
+        reset_password(app, token)
+    monkeypatch.undo()
+    assert reset_password(app, token) is True

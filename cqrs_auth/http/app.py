@@ -5,9 +5,11 @@ request gets 200; with `application/graphql-response+json` a response without `d
 validation or variable error) gets 400. A mutation sent by GET gets 405.
 
 The executor is synchronous (graphql-core's `execute_sync`, the same one the notebooks use), so
-it runs in worker threads, never on the event loop. A CapacityLimiter bounds those threads; the
-password hasher's own semaphore bounds the argon2 computations (HASH_CONCURRENCY of them, each
-taking ARGON2_MEMORY_KIB), so a login storm queues as cheap coroutines, not as memory.
+it runs in worker threads, never on the event loop. A CapacityLimiter bounds those threads. The
+password hasher runs argon2 in its own lane (HASH_CONCURRENCY threads, HASH_QUEUE_SIZE waiting,
+SERVER_BUSY beyond), so at most that many worker threads can be waiting for a hash: the limiter
+has CHEAP_REQUEST_THREADS more, and a `me`, a locked login or a bad request never waits behind
+a hash.
 """
 
 from __future__ import annotations
@@ -32,16 +34,22 @@ if TYPE_CHECKING:
     from ..bootstrap import App
 
 
-def worker_threads(hash_concurrency: int) -> int:
-    """Room for every allowed hash plus as many requests that need none."""
-    return 2 * hash_concurrency
+CHEAP_REQUEST_THREADS = 8
+
+
+def worker_threads(hash_concurrency: int, hash_queue_size: int) -> int:
+    """Room for every request the hash lane admits, plus threads only requests without a hash
+    can use (a request refused by a full lane gives its thread back at once)."""
+    return hash_concurrency + hash_queue_size + CHEAP_REQUEST_THREADS
 
 
 class GraphQLEndpoint:
     def __init__(self, kit: App) -> None:
         self.executor = GraphQLExecutor(kit)
         self.max_body_bytes = kit.settings.MAX_BODY_BYTES
-        self.limiter = anyio.CapacityLimiter(worker_threads(kit.settings.HASH_CONCURRENCY))
+        settings = kit.settings
+        threads = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
+        self.limiter = anyio.CapacityLimiter(threads)
 
     async def handle(self, request: Request) -> Response:
         is_get = request.method == "GET"

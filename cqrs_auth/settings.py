@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, HttpUrl, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     LOGIN_MAX_FAILURES: int = Field(default=5, ge=1)
     LOGIN_FAILURE_WINDOW_SECONDS: int = Field(default=900, gt=0)
     LOGIN_LOCK_SECONDS: int = Field(default=900, gt=0)
+
+    # Beyond the tutorial: the read model and password reset (issue #9).
+    PROJECTION_GAP_TIMEOUT_SECONDS: int = Field(default=30, gt=0)
+    PASSWORD_RESET_URL: HttpUrl = HttpUrl("http://localhost:3000/reset-password")
+    PASSWORD_RESET_TTL_SECONDS: int = Field(default=1800, ge=60)
+    PASSWORD_RESET_MAX_REQUESTS: int = Field(default=3, ge=1)
+    PASSWORD_RESET_WINDOW_SECONDS: int = Field(default=3600, gt=0)
 
     MIGRATIONS_RUN: bool = True  # the tutorial's TypeORM `migrationsRun: true`
 

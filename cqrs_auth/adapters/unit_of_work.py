@@ -16,6 +16,8 @@ from ..domain.events import Event
 from .event_store import EventStore, Lease
 from .login_failures import LoginFailures
 from .mail_outbox import MailOutbox
+from .reset_requests import ResetRequests
+from .reset_tokens import ResetTokens
 from .users import UserRepository
 
 Publish = Callable[[list[Event]], None]
@@ -26,6 +28,8 @@ class UnitOfWork:
     events: EventStore
     mail: MailOutbox
     login_failures: LoginFailures
+    reset_tokens: ResetTokens
+    reset_requests: ResetRequests
 
     def __init__(self, engine: Engine, publish: Publish, lease: Lease | None = None) -> None:
         """`lease`: the events this unit of work stores are claimed with it, for `publish`."""
@@ -42,6 +46,8 @@ class UnitOfWork:
         self.events = EventStore(self._connection, self._lease)
         self.mail = MailOutbox(self._connection)
         self.login_failures = LoginFailures(self._connection)
+        self.reset_tokens = ResetTokens(self._connection)
+        self.reset_requests = ResetRequests(self._connection)
         return self
 
     def add_event(self, event: Event) -> None:

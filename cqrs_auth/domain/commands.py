@@ -45,3 +45,36 @@ class LockAccountCommand(Command):
     failures: int
     causation_id: str
     failed_at: datetime
+
+
+# Beyond the tutorial: password reset.
+
+
+@dataclass(frozen=True)
+class RequestPasswordResetCommand(Command):
+    email: str
+
+
+@dataclass(frozen=True)
+class SendPasswordResetEmailCommand(Command):
+    """Issued by the password-reset saga; `email` is normalised, `causation_id` is the id of the
+    PasswordResetRequestedEvent. Its handler makes the token and puts it in the mail."""
+
+    email: str
+    causation_id: str
+
+
+@dataclass(frozen=True)
+class ResetPasswordCommand(Command):
+    token: str = field(repr=False)
+    password: str = field(repr=False)
+    passwordConfirm: str = field(repr=False)  # noqa: N815 - as in CreateUserCommand
+
+
+@dataclass(frozen=True)
+class SendPasswordChangedEmailCommand(Command):
+    """Issued by the password-changed saga; `causation_id` is the PasswordChangedEvent's id."""
+
+    user_id: str
+    email: str
+    causation_id: str

@@ -18,39 +18,20 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import anyio
-from ariadne.explorer import ExplorerGraphiQL
 from graphql import OperationType
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..graphql import GraphQLExecutor
 from .body import BodyTooLarge, read_limited_body
+from .graphiql import graphiql_page, static_files
 from .negotiation import GRAPHQL_RESPONSE_JSON, HTML, choose_media_type
 from .params import BadRequest, GraphQLParams, from_json_body, from_query_string
 
 if TYPE_CHECKING:
     from ..bootstrap import App
-
-GRAPHIQL_QUERY = """# Sign up, log in, then put the login's Authorization value into the
-# Headers tab as {"Authorization": "Bearer ..."} and ask for `me`.
-mutation Signup {
-  signup(input: {username: "ada", email: "ada@example.org",
-                 password: "correct horse battery staple",
-                 passwordConfirm: "correct horse battery staple"}) { username email }
-}
-
-mutation Login {
-  login(username: "ada@example.org", password: "correct horse battery staple") {
-    Authorization user expiresIn
-  }
-}
-
-query Me {
-  me { userId username email }
-}
-"""
 
 
 CHEAP_REQUEST_THREADS = 8
@@ -69,7 +50,6 @@ class GraphQLEndpoint:
         settings = kit.settings
         threads = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
         self.limiter = anyio.CapacityLimiter(threads)
-        self.graphiql = ExplorerGraphiQL(title="cqrs-auth GraphiQL", default_query=GRAPHIQL_QUERY)
 
     async def handle(self, request: Request) -> Response:
         is_get = request.method == "GET"
@@ -77,7 +57,7 @@ class GraphQLEndpoint:
         if media_type is None:
             return _errors("Acceptable: application/graphql-response+json, application/json.", 406)
         if media_type == HTML:
-            return HTMLResponse(self.graphiql.html(request))
+            return graphiql_page()
         try:
             params = await self._params(request)
         except BodyTooLarge as error:
@@ -124,5 +104,6 @@ def create_app(kit: App) -> Starlette:
         routes=[
             Route("/graphql", GraphQLEndpoint(kit).handle, methods=["GET", "POST"]),
             Route("/", lambda _: RedirectResponse("/graphql"), methods=["GET"]),
+            static_files(),
         ]
     )

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from cqrs_auth import App, CreateUserCommand, PerformLoginCommand
-from cqrs_auth.adapters.clock import to_db, utcnow
-from cqrs_auth.adapters.tables import events, users
+from cqrs_auth.adapters.tables import users
 from cqrs_auth.domain.model import UserView
 
 PASSWORD = "correct horse battery staple"
@@ -41,9 +40,3 @@ def undispatched_types(app: App) -> list[str]:
 def stored_hashes(app: App) -> list[str]:
     with app.engine.connect() as connection:
         return list(connection.scalars(select(users.c.password)))
-
-
-def expire_claims(app: App) -> None:
-    """Let every claim on an event run out, as time would after its process died."""
-    with app.engine.begin() as connection:
-        connection.execute(update(events).values(claimedUntil=to_db(utcnow())))

@@ -4,6 +4,7 @@ after commit, kept until every handler and saga succeeded, and dispatched again 
 from __future__ import annotations
 
 import pytest
+from conftest import expire_claims  # tests/conftest.py
 from sqlalchemy import select
 
 from cqrs_auth import UserCreatedEvent
@@ -11,7 +12,7 @@ from cqrs_auth.adapters.tables import users
 from cqrs_auth.adapters.unit_of_work import UnitOfWork
 from cqrs_auth.domain.errors import ValidationError
 
-from .helpers import count, event_types, expire_claims, sign_up, undispatched_types
+from .helpers import count, event_types, sign_up, undispatched_types
 
 
 def test_a_signup_stores_its_events_oldest_first_and_marks_them_dispatched(app):

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from datetime import timedelta
 
+from conftest import expire_claims  # tests/conftest.py
 from sqlalchemy import select
 
 from cqrs_auth import UserCreatedEvent
@@ -16,7 +18,7 @@ from cqrs_auth.adapters.event_store import EventStore
 from cqrs_auth.adapters.tables import events
 from cqrs_auth.service.relay import OutboxRelay
 
-from .helpers import expire_claims, sign_up, undispatched_types
+from .helpers import sign_up, undispatched_types
 
 
 def claims(app) -> list[tuple[str, str | None, object]]:
@@ -28,7 +30,7 @@ def claims(app) -> list[tuple[str, str | None, object]]:
 def store_undispatched(app, count: int = 1) -> list[UserCreatedEvent]:
     """Events committed by nobody's request: as a process that died before claiming them."""
     stored = [
-        UserCreatedEvent(user_id=f"u-{n}", username=f"user{n}", email=f"user{n}@example.org")
+        UserCreatedEvent(user_id=str(uuid.uuid4()), username=f"user{n}", email=f"u{n}@example.org")
         for n in range(count)
     ]
     with app.engine.begin() as connection:

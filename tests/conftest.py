@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, text, update
 
 from cqrs_auth import App, bootstrap
+from cqrs_auth.adapters.clock import to_db, utcnow
 from cqrs_auth.adapters.db import make_engine
+from cqrs_auth.adapters.tables import events
 
 TEST_SECRET = "test-secret-that-is-at-least-32-bytes-long!"
 REQUIRE_MYSQL = os.environ.get("REQUIRE_MYSQL") == "1"
@@ -23,6 +25,13 @@ MYSQL_SKIP_REASON = "TEST_MYSQL_URL is not set and no MariaDB was started (see s
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("JWT_SECRET", TEST_SECRET)
+
+
+def expire_claims(app: App) -> None:
+    """Let every claim on an event run out, as time does after the process that claimed them
+    died (or, in a test, after its dispatch was switched off): the relay may then take them."""
+    with app.engine.begin() as connection:
+        connection.execute(update(events).values(claimedUntil=to_db(utcnow())))
 
 
 def reset_mysql(url: str) -> None:

@@ -27,7 +27,7 @@ def closed_port() -> int:
 def bare_database(database_url: str):
     """The database with the migrations table only: every migration pending."""
     engine = make_engine(database_url)
-    migrations.applied(engine)
+    migrations_table.create(engine, checkfirst=True)
     yield engine
     engine.dispose()
 
@@ -42,13 +42,15 @@ def test_a_migrated_database_is_reachable_and_migrated(make_app, database_url):
 def test_pending_migrations_are_ready_because_the_start_applies_them(bare_database, database_url):
     check = check_database(database_url)
     assert check.ok, check
-    assert check.what.endswith(": reachable; 4 migration(s) applied at start")
+    every = len(migrations.available(bare_database.dialect.name))
+    assert check.what.endswith(f": reachable; {every} migration(s) applied at start")
 
 
 def test_pending_migrations_fail_when_nothing_applies_them_at_start(bare_database, database_url):
     check = check_database(database_url, migrations_run=False)
     assert not check.ok
-    assert check.what.endswith(": 4 migration(s) pending")
+    every = len(migrations.available(bare_database.dialect.name))
+    assert check.what.endswith(f": {every} migration(s) pending")
     assert "cqrs-auth migrate" in check.advice
 
 

@@ -38,11 +38,23 @@ from ..settings import Settings
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
+def require_texts(**fields: object) -> None:
+    """Refuse input that is not text before anything else, naming the first such field."""
+    for field, value in fields.items():
+        rules.require_text(value, field)
+
+
 class CreateUserHandler:
     def __init__(self, uow: UnitOfWorkFactory, hasher: PasswordHasher, settings: Settings) -> None:
         self.uow, self.hasher, self.settings = uow, hasher, settings
 
     def execute(self, command: CreateUserCommand) -> UserView:
+        require_texts(
+            username=command.username,
+            email=command.email,
+            password=command.password,
+            passwordConfirm=command.passwordConfirm,
+        )
         username = rules.normalise_username(command.username)
         email = rules.parse_email(command.email)
         password = rules.normalise_password(command.password)
@@ -62,7 +74,7 @@ class CreateUserHandler:
         )
         with self.uow() as uow:
             uow.users.add(
-                user, username_normalised=username.casefold(), email_normalised=email.normalised
+                user, username_normalised=username.lower(), email_normalised=email.normalised
             )
             uow.add_event(
                 UserCreatedEvent(user_id=user.user_id, username=user.username, email=user.email)
@@ -85,6 +97,7 @@ class PerformLoginHandler:
         self.uow, self.hasher, self.tokens, self.settings = uow, hasher, tokens, settings
 
     def execute(self, command: PerformLoginCommand) -> LoginResult:
+        require_texts(email=command.email, password=command.password)
         email = rules.parse_email(command.email).normalised
         password = rules.normalise_password(command.password)
         if len(password) > rules.PASSWORD_MAX_LENGTH:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from http import HTTPStatus
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -42,14 +43,17 @@ def code_of(status: int) -> str:
     return CODES.get(status) or HTTPStatus(status).name
 
 
+def error_body(status: int, message: str) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code_of(status)}}]}
+
+
 def error_response(
     status: int,
     message: str,
     media_type: str = JSON,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
-    error = {"message": message, "extensions": {"code": code_of(status)}}
-    return JSONResponse({"errors": [error]}, status, headers, media_type)
+    return JSONResponse(error_body(status, message), status, headers, media_type)
 
 
 async def starlette_http_error(_: Request, exc: Exception) -> JSONResponse:

@@ -14,7 +14,7 @@ import uvicorn
 
 from ..bootstrap import App, bootstrap
 from .app import create_app
-from .slow_clients import with_header_timeout
+from .protocol import kit_protocol
 
 
 class DropQueryString(logging.Filter):
@@ -36,7 +36,7 @@ def build_server(
     http: str = "h11",
     **uvicorn_options: Any,
 ) -> uvicorn.Server:
-    protocol = with_header_timeout(http, kit.settings.HEADER_TIMEOUT_SECONDS)
+    protocol = kit_protocol(http, kit.settings.HEADER_TIMEOUT_SECONDS)
     config = uvicorn.Config(
         create_app(kit), host=host, port=port, lifespan="off", http=protocol, **uvicorn_options
     )

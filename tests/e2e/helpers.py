@@ -22,7 +22,9 @@ class RunningServer:
 
     def __init__(self, kit: App, **options: Any) -> None:
         self.kit = kit
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP named: asyncio turns Nagle off (TCP_NODELAY) only on sockets whose proto
+        # says TCP, and with Nagle on each answer with a body waits ~40 ms for a delayed ACK.
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.socket.bind(("127.0.0.1", 0))
         port = self.socket.getsockname()[1]
         self.address = ("127.0.0.1", port)

@@ -1,7 +1,9 @@
-"""Slow clients, over real sockets: a request head or body that trickles in is cut off after its
-time limit (HEADER_TIMEOUT_SECONDS, BODY_TIMEOUT_SECONDS); a client that is merely waiting for a
-slow answer, or keeps its connection alive between requests, is not. Both of uvicorn's HTTP/1.1
-parsers are tried."""
+"""The HTTP/1.1 protocol, over real sockets, with both of uvicorn's parsers (h11, httptools).
+
+Slow clients: a request head or body that trickles in is cut off after its time limit
+(HEADER_TIMEOUT_SECONDS, BODY_TIMEOUT_SECONDS); a client that is merely waiting for a slow
+answer, or keeps its connection alive between requests, is not. And bytes that are not HTTP get
+a JSON 400 with a code, like every other refusal."""
 
 import json
 import socket
@@ -117,3 +119,15 @@ def test_a_normal_client_keeps_its_connection_across_requests_and_slow_answers(s
             assert status == 200 and "close" not in headers.get("connection", "")
             time.sleep(LIMIT / 3)  # a pause between requests, shorter than the limit
     assert json.loads(response) == {"data": {"__typename": "Query"}}
+
+
+def test_bytes_that_are_not_http_get_a_json_400_with_a_code(slow_server):
+    with connect(slow_server) as connection:
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: test\r\nno colon here\r\n\r\n")
+        status, headers, response = read_response(connection)
+    assert status == 400 and headers["content-type"] == "application/json"
+    assert json.loads(response) == {
+        "errors": [
+            {"message": "Invalid HTTP request received.", "extensions": {"code": "BAD_REQUEST"}}
+        ]
+    }

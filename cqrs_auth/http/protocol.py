@@ -1,4 +1,5 @@
-"""A time limit on a request's head, which uvicorn does not have.
+"""uvicorn's HTTP/1.1 protocol as the kit runs it: a time limit on a request's head, and the
+protocol's own 400 (for bytes that are not HTTP) as the kit's JSON error.
 
 uvicorn closes a keep-alive connection that stays silent, but a client that sends one byte of
 its request line or headers every few seconds keeps the connection (and its memory) forever:
@@ -7,18 +8,21 @@ counted from the moment the connection opens or the previous response was sent; 
 whose head is late is closed. (The body has its own limit, BODY_TIMEOUT_SECONDS, in body.py.)
 
 It works the same for uvicorn's two HTTP/1.1 protocols, h11 and httptools: both start a new
-`cycle` when a request's head is complete and call `on_response_complete` when its answer is
-sent, and that is all it watches.
+`cycle` when a request's head is complete, call `on_response_complete` when its answer is sent
+and `send_400_response` for a request they cannot parse, and that is all it uses.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 from uvicorn.config import HTTP_PROTOCOLS
 from uvicorn.importer import import_from_string
+
+from .errors import error_body
 
 if TYPE_CHECKING:
     from uvicorn.protocols.http.h11_impl import H11Protocol as _Protocol
@@ -28,7 +32,7 @@ else:
 log = logging.getLogger("cqrs_auth.http")
 
 
-class HeaderTimeout(_Protocol):
+class KitProtocol(_Protocol):
     header_timeout: float
     _head_timer: asyncio.TimerHandle | None = None
 
@@ -59,9 +63,15 @@ class HeaderTimeout(_Protocol):
             log.info("closing a connection: no complete request head in %gs", self.header_timeout)
             self.transport.close()
 
+    def send_400_response(self, msg: str) -> None:
+        body = json.dumps(error_body(400, msg)).encode()
+        head = "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n"
+        head += f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+        self.transport.write(head.encode() + body)
+        self.transport.close()
 
-def with_header_timeout(http: str, seconds: float) -> type[asyncio.Protocol]:
-    """uvicorn's protocol class named `http` ("h11", "httptools"), with the head time limit."""
+
+def kit_protocol(http: str, header_timeout: float) -> type[asyncio.Protocol]:
+    """uvicorn's protocol class named `http` ("h11", "httptools"), as the kit runs it."""
     base = import_from_string(HTTP_PROTOCOLS[http])
-    name = f"{base.__name__}WithHeaderTimeout"
-    return type(name, (HeaderTimeout, base), {"header_timeout": seconds})
+    return type(f"Kit{base.__name__}", (KitProtocol, base), {"header_timeout": header_timeout})

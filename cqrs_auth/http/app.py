@@ -70,7 +70,7 @@ class GraphQLEndpoint:
         self.body_timeout = kit.settings.BODY_TIMEOUT_SECONDS
 
     async def handle(self, request: Request) -> Response:
-        is_get = request.method == "GET"
+        is_get = request.method != "POST"  # GET, or HEAD (which Starlette adds to GET)
         media_type = choose_media_type(request.headers.get("accept"), allow_html=is_get)
         try:
             if media_type is None:
@@ -86,7 +86,7 @@ class GraphQLEndpoint:
     async def _graphql(self, request: Request, media_type: str) -> Response:
         params = await self._params(request)
         token = request.headers.get("authorization")
-        run = partial(self._run, params, token, queries_only=request.method == "GET")
+        run = partial(self._run, params, token, queries_only=request.method != "POST")
         result = await anyio.to_thread.run_sync(run, limiter=self.limiter)
         if result is None:
             raise HttpError(405, "Mutations are sent with POST.", {"Allow": "POST"})
@@ -94,7 +94,7 @@ class GraphQLEndpoint:
         return JSONResponse(result, status, media_type=media_type)
 
     async def _params(self, request: Request) -> GraphQLParams:
-        if request.method == "GET":
+        if request.method != "POST":
             return from_query_string(request.query_params, self.max_json_depth)
         body = await read_limited_body(request, self.max_body_bytes, self.body_timeout)
         return from_json_body(request.headers.get("content-type"), body, self.max_json_depth)

@@ -27,6 +27,12 @@ def test_a_query_can_be_sent_with_get(server):
     assert response.json() == {"data": {"__typename": "Query"}}
 
 
+def test_a_head_request_is_answered_like_a_get_without_a_body(server):
+    response = httpx.head(server.url, params={"query": "{ __typename }"})
+    assert response.status_code == 200 and response.content == b""
+    assert response.headers["content-type"].startswith("application/json")
+
+
 def test_a_mutation_sent_with_get_is_refused_with_405_and_not_run(server, app):
     query = f'mutation {{ login(username: "a@example.org", password: "{PASSWORD}") {{ user }} }}'
     response = httpx.get(server.url, params={"query": query})

@@ -27,7 +27,7 @@ from .domain.commands import (
 )
 from .domain.events import UserCreatedEvent, UserLoginFailedEvent
 from .domain.queries import GetUserQuery
-from .service import handlers, sagas
+from .service import handlers, login, sagas
 from .service.buses import CommandBus, EventBus, QueryBus
 from .service.dispatcher import EventDispatcher
 from .service.event_handlers import UserCreatedHandler
@@ -87,6 +87,7 @@ class App:
         return self._graphql.execute(query, variables, token=token, operation_name=operation_name)
 
     def close(self) -> None:
+        self.hasher.close()
         self.engine.dispose()
 
 
@@ -115,6 +116,7 @@ def bootstrap(
         memory_kib=settings.ARGON2_MEMORY_KIB,
         time_cost=settings.ARGON2_TIME_COST,
         concurrency=settings.HASH_CONCURRENCY,
+        queue_size=settings.HASH_QUEUE_SIZE,
     )
     tokens = TokenService(settings.JWT_SECRET, settings.JWT_EXPIRES_IN)
 
@@ -123,10 +125,10 @@ def bootstrap(
 
     command_bus.register(CreateUserCommand, handlers.CreateUserHandler(uow, hasher, settings))
     command_bus.register(
-        PerformLoginCommand, handlers.PerformLoginHandler(uow, hasher, tokens, settings)
+        PerformLoginCommand, login.PerformLoginHandler(uow, hasher, tokens, settings)
     )
     command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(uow))
-    command_bus.register(LockAccountCommand, handlers.LockAccountHandler(uow, settings))
+    command_bus.register(LockAccountCommand, login.LockAccountHandler(uow, settings))
     query_bus.register(GetUserQuery, handlers.GetUserHandler(uow))
     user_created_handler = UserCreatedHandler()
     event_bus.register(UserCreatedEvent, user_created_handler)

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     ARGON2_MEMORY_KIB: int = Field(default=19456, ge=19456)  # OWASP minimum: 19 MiB
     ARGON2_TIME_COST: int = Field(default=2, ge=2)
     HASH_CONCURRENCY: int = Field(default=2, ge=1)  # argon2 takes ARGON2_MEMORY_KIB per call
+    HASH_QUEUE_SIZE: int = Field(default=32, ge=0)  # hashes that may wait; beyond: SERVER_BUSY
 
     LOGIN_MAX_FAILURES: int = Field(default=5, ge=1)
     LOGIN_FAILURE_WINDOW_SECONDS: int = Field(default=900, gt=0)

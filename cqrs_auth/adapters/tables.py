@@ -60,9 +60,10 @@ login_failures = Table(
     "login_failures",
     metadata,
     Column("emailNormalised", String(254), primary_key=True),
-    Column("failures", Integer, nullable=False),
+    Column("attempts", Integer, nullable=False),
     Column("windowStartedAt", DateTime, nullable=False),
     Column("lockedUntil", DateTime, nullable=True),
+    Column("attemptToken", String(32), nullable=True),
 )
 
 # Recorded by the migration step, like TypeORM's `custom_migration_table` in the tutorial.

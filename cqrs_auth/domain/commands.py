@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 class Command:
@@ -37,8 +38,10 @@ class SendWelcomeEmailCommand(Command):
 
 @dataclass(frozen=True)
 class LockAccountCommand(Command):
-    """Issued by the lockout saga when an email reached the failure limit."""
+    """Issued by the lockout saga when an email reached the failure limit; `failed_at` is when
+    the failure that reached it happened (the lock lasts from then)."""
 
     email: str
     failures: int
     causation_id: str
+    failed_at: datetime

@@ -7,9 +7,11 @@ HTTP level (400, 404, 405, 406, 408, 413, 415, 500) has a GraphQL-style JSON bod
 carries a code (errors.py).
 
 The executor is synchronous (graphql-core's `execute_sync`, the same one the notebooks use), so
-it runs in worker threads, never on the event loop. A CapacityLimiter bounds those threads; the
-password hasher's own semaphore bounds the argon2 computations (HASH_CONCURRENCY of them, each
-taking ARGON2_MEMORY_KIB), so a login storm queues as cheap coroutines, not as memory.
+it runs in worker threads, never on the event loop. A CapacityLimiter bounds those threads. The
+password hasher runs argon2 in its own lane (HASH_CONCURRENCY threads, HASH_QUEUE_SIZE waiting,
+SERVER_BUSY beyond), so at most that many worker threads can be waiting for a hash: the limiter
+has CHEAP_REQUEST_THREADS more, and a `me`, a locked login or a bad request never waits behind
+a hash.
 """
 
 from __future__ import annotations
@@ -55,16 +57,22 @@ query Me {
 """
 
 
-def worker_threads(hash_concurrency: int) -> int:
-    """Room for every allowed hash plus as many requests that need none."""
-    return 2 * hash_concurrency
+CHEAP_REQUEST_THREADS = 8
+
+
+def worker_threads(hash_concurrency: int, hash_queue_size: int) -> int:
+    """Room for every request the hash lane admits, plus threads only requests without a hash
+    can use (a request refused by a full lane gives its thread back at once)."""
+    return hash_concurrency + hash_queue_size + CHEAP_REQUEST_THREADS
 
 
 class GraphQLEndpoint:
     def __init__(self, kit: App) -> None:
         self.executor = GraphQLExecutor(kit)
         self.max_body_bytes = kit.settings.MAX_BODY_BYTES
-        self.limiter = anyio.CapacityLimiter(worker_threads(kit.settings.HASH_CONCURRENCY))
+        settings = kit.settings
+        threads = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
+        self.limiter = anyio.CapacityLimiter(threads)
         self.graphiql = ExplorerGraphiQL(title="cqrs-auth GraphiQL", default_query=GRAPHIQL_QUERY)
         self.max_json_depth = kit.settings.MAX_JSON_DEPTH
         self.body_timeout = kit.settings.BODY_TIMEOUT_SECONDS

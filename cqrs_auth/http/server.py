@@ -12,9 +12,12 @@ from typing import Any
 
 import uvicorn
 
+from ..auth.passwords import one_malloc_arena_per_thread
 from ..bootstrap import App, bootstrap
-from .app import create_app
+from .app import create_app, worker_threads
 from .protocol import kit_protocol
+
+OTHER_THREADS = 8  # the event loop's, the outbox relay's, and a margin
 
 
 class DropQueryString(logging.Filter):
@@ -48,6 +51,9 @@ def build_server(
 
 def serve(database_url: str | None = None, *, host: str = "127.0.0.1", port: int = 3000) -> int:
     kit = bootstrap(database_url)
+    settings = kit.settings
+    workers = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
+    one_malloc_arena_per_thread(workers + settings.HASH_CONCURRENCY + OTHER_THREADS)
     try:
         print(f"GraphQL at http://{host}:{port}/graphql (open it in a browser for GraphiQL)")
         build_server(kit, host=host, port=port).run()

@@ -28,7 +28,10 @@ def login_failed(max_failures: int) -> Callable[[UserLoginFailedEvent], Iterator
     def lockout(event: UserLoginFailedEvent) -> Iterator[Command]:
         if event.failures >= max_failures:
             yield LockAccountCommand(
-                email=event.email, failures=event.failures, causation_id=event.event_id
+                email=event.email,
+                failures=event.failures,
+                causation_id=event.event_id,
+                failed_at=event.occurred_at,
             )
 
     return lockout

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cqrs_auth import CreateUserCommand
+from cqrs_auth.adapters import migrations
 
 PASSWORD = "correct horse battery staple"
 
@@ -31,7 +32,9 @@ def test_migrate_applies_every_sql_file_once_and_then_has_nothing_to_do(database
     first = cqrs_auth("migrate", database_url=database_url, cwd=tmp_path)
     second = cqrs_auth("migrate", database_url=database_url, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == "applied: 001, 002, 003, 004"
+    versions = [migration.version for migration in migrations.available("sqlite")]
+    assert len(versions) >= 5
+    assert first.stdout.strip() == "applied: " + ", ".join(versions)
     assert second.stdout.strip() == "nothing to apply: up to date"
 
 

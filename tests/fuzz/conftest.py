@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from cqrs_auth.domain.commands import CreateUserCommand
 from cqrs_auth.domain.errors import InvalidCredentials, TooManyAttempts
 
-from .harness import EXAMPLES, Fuzzer
+from .harness import EXAMPLES, HASHES, Fuzzer
 
 REGISTERED, UNKNOWN = "ada@example.org", "nobody@example.org"
 LOCKED_REGISTERED, LOCKED_UNKNOWN = "locked@example.org", "locked-nobody@example.org"
@@ -61,6 +61,7 @@ def lock(locker, *emails: str) -> None:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not EXAMPLES:
         return
-    terminalreporter.section("fuzz examples per target and database")
+    terminalreporter.section("fuzz examples (and argon2 hashes) per target and database")
     for (target, database), count in sorted(EXAMPLES.items()):
-        terminalreporter.write_line(f"{target:<28} {database:<8} {count:>6}")
+        hashes = HASHES[(target, database)]
+        terminalreporter.write_line(f"{target:<28} {database:<8} {count:>6} ({hashes} hashes)")

@@ -28,13 +28,15 @@ from cqrs_auth.adapters.tables import events, login_failures, mail_outbox, users
 CANARY = "Cnry-7Qx-Pw"
 WRONG_CREDENTIALS = "Invalid email or password."
 EXAMPLES: Counter[tuple[str, str]] = Counter()  # (target, database) -> examples run
+HASHES: Counter[tuple[str, str]] = Counter()  # (target, database) -> argon2 hashes run
 
 COUNTS = {
     "users": select(func.count()).select_from(users),
     "events": select(func.count()).select_from(events),
     "mail_outbox": select(func.count()).select_from(mail_outbox),
     "login_failures": select(func.count()).select_from(login_failures),
-    "failure_count": select(func.coalesce(func.sum(login_failures.c.failures), 0)),
+    "attempts": select(func.coalesce(func.sum(login_failures.c.attempts), 0)),
+    "locks": select(func.count(login_failures.c.lockedUntil)),
 }
 FOUND = select(*(query.scalar_subquery().label(name) for name, query in COUNTS.items()))
 
@@ -44,9 +46,11 @@ class Fuzzer:
 
     def __init__(self, kit: App, url: str, database: str) -> None:
         self.kit, self.url, self.database = kit, url, database
+        self.target = "(no example)"
         self.http = httpx.Client(timeout=60)
 
     def example(self, target: str) -> None:
+        self.target = target
         EXAMPLES[(target, self.database)] += 1
 
     def graphql(self, query: str, variables: Any = None) -> httpx.Response:
@@ -71,6 +75,7 @@ class Fuzzer:
 
     def close(self) -> None:
         self.http.close()
+        HASHES[(self.target, self.database)] += self.kit.hasher.calls
 
 
 JSON_HEADERS = {"Content-Type": "application/json"}
@@ -101,7 +106,7 @@ def may_write(answer: dict[str, Any]) -> set[str]:
         allowed |= {"users", "events", "mail_outbox"}
     checked = [e for e in answer.get("errors", []) if e["message"] == WRONG_CREDENTIALS]
     if checked or any("Authorization" in value for value in results):
-        allowed |= {"events", "login_failures", "failure_count"}
+        allowed |= {"events", "login_failures", "attempts", "locks"}
     return allowed
 
 

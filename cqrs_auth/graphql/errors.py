@@ -1,15 +1,15 @@
 """Turning errors into response entries that each carry `extensions.code`, and logging them
 without the request's secrets.
 
-| the error                                          | code                           |
-|----------------------------------------------------|--------------------------------|
-| a syntax error, or more tokens than allowed        | `GRAPHQL_PARSE_FAILED`         |
+| the error                                           | code                           |
+|-----------------------------------------------------|--------------------------------|
+| a syntax error, or more tokens than allowed         | `GRAPHQL_PARSE_FAILED`         |
 | a validation error (spec rules, depth, root fields) | `GRAPHQL_VALIDATION_FAILED`    |
-| more than one `login` or `signup` in a document    | `ONCE_PER_REQUEST` (limits.py) |
-| a variable's value that does not fit its type      | `BAD_USER_INPUT`, with `field` |
-| no operation, or no operation of that name         | `OPERATION_RESOLUTION_FAILURE` |
-| a domain error (KitError) or a scalar's            | its own, with its `field`      |
-| anything else: a bug                               | `INTERNAL_SERVER_ERROR`        |
+| more than one `login` or `signup` in a document     | `ONCE_PER_REQUEST` (limits.py) |
+| a variable's value that does not fit its type       | `BAD_USER_INPUT`, with `field` |
+| no operation, or no operation of that name          | `OPERATION_RESOLUTION_FAILURE` |
+| a domain error (KitError) or a scalar's             | its own, with its `field`      |
+| anything else: a bug                                | `INTERNAL_SERVER_ERROR`        |
 
 The names are Apollo Server's, which GraphQL clients already know. A request error's message
 is graphql-core's, minus the offending value it quotes (that value may be a password) and, in
@@ -112,14 +112,16 @@ def _internal(error: GraphQLError, original: BaseException, debug: bool) -> dict
 def log_error(error: GraphQLError) -> None:
     """Log an execution error by path and type; never the document or the variables.
 
-    Request errors (syntax, validation, variable coercion) are not logged with their message:
-    graphql-core quotes the offending token or variable value in it, which may be a password.
+    graphql-core's own messages are not logged: they quote the offending token or value, which
+    may be a password (a request error) or a stored value (a field that could not be served).
     """
     original = error.original_error
-    path = ".".join(str(part) for part in error.path or ()) or "(request)"
-    if original is None or isinstance(original, GraphQLError):
-        log.debug("GraphQL error at %s (message not logged)", path)
+    path = ".".join(str(part) for part in error.path or ())
+    if not path:
+        log.debug("GraphQL request error (message not logged)")
     elif isinstance(original, KitError):
         log.info("%s at %s: %s", original.extensions["code"], path, original.message)
+    elif original is None or isinstance(original, GraphQLError):
+        log.error("GraphQL could not serve %s (message not logged)", path)
     else:
         log.error("unexpected %s at %s", type(original).__name__, path, exc_info=original)

@@ -2,13 +2,15 @@
 syntax, validation and variable errors, the kit's own rules, and the HTTP-level refusals."""
 
 import json
+import logging
+from types import SimpleNamespace
 
 import httpx
 import pytest
 
 from cqrs_auth.graphql.executor import GraphQLExecutor
 
-from .helpers import LOGIN, SIGNUP, only_error
+from .helpers import LOGIN, ME, SIGNUP, only_error
 
 SECRET = "Hunter2-Canary-Passphrase"
 FIELDS = f'username: "ada", email: "ada@example.org", password: "{SECRET}"'
@@ -168,3 +170,19 @@ def test_an_unexpected_exception_in_the_http_layer_is_a_json_500_without_details
             {"message": "Internal server error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}
         ]
     }
+
+
+def test_a_field_that_cannot_be_served_is_an_internal_error_logged_without_its_message(
+    client, monkeypatch, caplog
+):
+    broken = SimpleNamespace(
+        user_id="00000000-0000-4000-8000-000000000000", username=[SECRET], email="a@example.org"
+    )
+    monkeypatch.setattr(client.kit.query_bus, "execute", lambda _query: broken)
+    token = client.kit.tokens.issue(broken.user_id)
+    with caplog.at_level(logging.DEBUG, logger="cqrs_auth.graphql"):
+        error = only_error(client.execute(ME, token=token))
+    assert error["message"] == "Internal server error."
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
+    assert "GraphQL could not serve me.username (message not logged)" in caplog.messages
+    assert SECRET not in caplog.text

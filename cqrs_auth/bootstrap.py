@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from .adapters import migrations
 from .adapters.db import make_engine
-from .adapters.event_store import StoredEvent
+from .adapters.event_store import Lease, StoredEvent
 from .adapters.mail_outbox import Mail
 from .adapters.unit_of_work import UnitOfWork
 from .auth.local_strategy import LocalStrategy
@@ -49,7 +49,7 @@ class App:
     _graphql: Any = field(default=None, repr=False)
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.dispatcher.dispatch)
+        return UnitOfWork(self.engine, self.dispatcher.dispatch, self.dispatcher.lease)
 
     def migrate(self) -> list[str]:
         return migrations.migrate(self.engine)
@@ -111,7 +111,7 @@ def bootstrap(
     engine = make_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
     command_bus, query_bus = CommandBus(), QueryBus()
     event_bus = EventBus(command_bus)
-    dispatcher = EventDispatcher(engine, event_bus)
+    dispatcher = EventDispatcher(engine, event_bus, Lease.new(settings.RELAY_LEASE_SECONDS))
     hasher = PasswordHasher(
         memory_kib=settings.ARGON2_MEMORY_KIB,
         time_cost=settings.ARGON2_TIME_COST,
@@ -121,7 +121,7 @@ def bootstrap(
     tokens = TokenService(settings.JWT_SECRET, settings.JWT_EXPIRES_IN)
 
     def uow() -> UnitOfWork:
-        return UnitOfWork(engine, dispatcher.dispatch)
+        return UnitOfWork(engine, dispatcher.dispatch, dispatcher.lease)
 
     command_bus.register(CreateUserCommand, handlers.CreateUserHandler(uow, hasher, settings))
     command_bus.register(

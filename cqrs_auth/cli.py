@@ -9,6 +9,8 @@ import sys
 import time
 import uuid
 
+from pydantic import ValidationError as SettingsError
+
 from .bootstrap import App, bootstrap
 from .domain.commands import CreateUserCommand
 from .domain.errors import KitError
@@ -62,6 +64,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.database_url, host=args.host, port=args.port)
 
 
+def settings_problems(error: SettingsError) -> str:
+    """pydantic's errors in one line, each naming its setting (the values are never shown)."""
+    problems = []
+    for problem in error.errors():
+        message = problem["msg"].removeprefix("Value error, ")
+        where = ".".join(str(part) for part in problem["loc"])
+        problems.append(f"{where}: {message}" if where else message)
+    return "; ".join(problems)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cqrs-auth", description=__doc__)
     parser.add_argument("--database-url", help="default: DATABASE_URL from the environment/.env")
@@ -84,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except SettingsError as error:
+        print(f"error: invalid settings: {settings_problems(error)}", file=sys.stderr)
+        return 2
     except KitError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1

@@ -50,12 +50,14 @@ pd.set_option("display.max_colwidth", None)
 
 
 def use_random_jwt_secret() -> None:
-    """Set JWT_SECRET to a random value for this Python process, unless one is set.
+    """Set JWT_SECRET to a random value for this Python process, unless one is set (an empty
+    `JWT_SECRET=` counts as not set, as it does for the kit's settings).
 
     Without it the kit falls back to its development secret and logs a loud warning. A random
     secret per kernel is safer, and tokens made in one notebook are useless anywhere else.
     """
-    os.environ.setdefault("JWT_SECRET", secrets.token_urlsafe(32))
+    if not os.environ.get("JWT_SECRET"):
+        os.environ["JWT_SECRET"] = secrets.token_urlsafe(32)
 
 
 def database_url_for(chapter: str) -> str:

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
 
     MIGRATIONS_RUN: bool = True  # the tutorial's TypeORM `migrationsRun: true`
 
+    RELAY_INTERVAL_SECONDS: float = Field(default=5.0, gt=0)  # the server's outbox relay
+    RELAY_LEASE_SECONDS: float = Field(default=30.0, gt=0)  # how long a claim on an event holds
+
     GRAPHQL_MAX_DEPTH: int = Field(default=8, ge=2)
     GRAPHQL_MAX_TOKENS: int = Field(default=1000, ge=50)
     MAX_BODY_BYTES: int = Field(default=65536, ge=1024)
@@ -53,9 +56,22 @@ class Settings(BaseSettings):
     BODY_TIMEOUT_SECONDS: float = Field(default=20, gt=0)
 
     @model_validator(mode="after")
+    def _check_production(self) -> Settings:
+        """Production refuses what is only for development: stack traces in answers, and the
+        development secret that anyone can read in this file."""
+        if self.production and self.DEBUG:
+            raise ValueError(
+                "DEBUG=true is refused in production (answers would carry stack traces)"
+            )
+        if self.production and self.JWT_SECRET == DEV_JWT_SECRET:
+            raise ValueError("the development JWT_SECRET is refused in production: set your own")
+        return self
+
+    @model_validator(mode="after")
     def _check_secret(self) -> Settings:
+        """An empty JWT_SECRET (`JWT_SECRET=` in a .env file) counts as not set."""
         if not self.JWT_SECRET:
-            if self.ENVIRONMENT == "production":
+            if self.production:
                 raise ValueError("JWT_SECRET must be set in production")
             log.warning(
                 "JWT_SECRET is not set: using the DEVELOPMENT default secret. "

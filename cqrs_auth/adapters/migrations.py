@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from ..resources import sql_dir
 from .clock import to_db, utcnow
@@ -53,24 +55,22 @@ def available(dialect: str, folder: Path | None = None) -> list[Migration]:
     return found
 
 
-def applied(engine: Engine) -> list[str]:
-    migrations.create(engine, checkfirst=True)
-    with engine.connect() as connection:
-        return list(connection.scalars(select(migrations.c.version).order_by(migrations.c.version)))
+LOCK_TIMEOUT_SECONDS = 120
 
 
 def migrate(engine: Engine) -> list[str]:
     """Apply the pending migrations in order; return the versions applied now.
 
-    On MySQL/MariaDB each DDL statement commits by itself; the record of a migration is
-    written only after all its statements ran.
+    Safe when several processes start at once on an empty database: only one migrates at a time
+    (see `_exclusively`), and each looks at what is applied only once it holds the lock.
     """
-    done = set(applied(engine))
     newly_applied = []
-    for migration in available(engine.dialect.name):
-        if migration.version in done:
-            continue
-        with engine.begin() as connection:
+    with _exclusively(engine) as connection:
+        migrations.create(connection, checkfirst=True)
+        done = set(connection.scalars(select(migrations.c.version)))
+        for migration in available(engine.dialect.name):
+            if migration.version in done:
+                continue
             for statement in migration.statements():
                 connection.exec_driver_sql(statement)
             connection.execute(
@@ -78,6 +78,35 @@ def migrate(engine: Engine) -> list[str]:
                     version=migration.version, name=migration.name, appliedAt=to_db(utcnow())
                 )
             )
-        log.info("applied migration %s_%s", migration.version, migration.name)
-        newly_applied.append(migration.version)
+            if engine.dialect.name != "sqlite":
+                connection.commit()  # record it at once: MySQL's DDL has committed by itself
+            log.info("applied migration %s_%s", migration.version, migration.name)
+            newly_applied.append(migration.version)
     return newly_applied
+
+
+@contextmanager
+def _exclusively(engine: Engine) -> Iterator[Connection]:
+    """A connection that only one process at a time gets.
+
+    SQLite: one transaction begun with BEGIN IMMEDIATE (SQLite's write lock) and committed at
+    the end; its DDL is transactional, so the whole run is all or nothing. MySQL/MariaDB: DDL
+    commits by itself, so a named lock (GET_LOCK, one per database) held by this connection
+    keeps a second process waiting until the first is done, and is released in any case.
+    """
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            with connection.begin():
+                yield connection
+            return
+        lock = "CONCAT('cqrs_auth.migrate:', DATABASE())"
+        got = connection.exec_driver_sql(f"SELECT GET_LOCK({lock}, {LOCK_TIMEOUT_SECONDS})")
+        if got.scalar() != 1:
+            raise RuntimeError(
+                f"another process held the migration lock for {LOCK_TIMEOUT_SECONDS} s"
+            )
+        try:
+            yield connection
+        finally:
+            connection.rollback()
+            connection.exec_driver_sql(f"SELECT RELEASE_LOCK({lock})")

@@ -43,6 +43,8 @@ events = Table(
     Column("payload", JSON, nullable=False),
     Column("occurredAt", DateTime, nullable=False),
     Column("dispatchedAt", DateTime, nullable=True),
+    Column("claimedBy", String(64), nullable=True),
+    Column("claimedUntil", DateTime, nullable=True),
 )
 
 mail_outbox = Table(

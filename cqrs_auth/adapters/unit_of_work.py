@@ -13,7 +13,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, RootTransaction
 
 from ..domain.events import Event
-from .event_store import EventStore
+from .event_store import EventStore, Lease
 from .login_failures import LoginFailures
 from .mail_outbox import MailOutbox
 from .users import UserRepository
@@ -27,9 +27,11 @@ class UnitOfWork:
     mail: MailOutbox
     login_failures: LoginFailures
 
-    def __init__(self, engine: Engine, publish: Publish) -> None:
+    def __init__(self, engine: Engine, publish: Publish, lease: Lease | None = None) -> None:
+        """`lease`: the events this unit of work stores are claimed with it, for `publish`."""
         self._engine = engine
         self._publish = publish
+        self._lease = lease
         self._pending: list[Event] = []
         self._committed: list[Event] = []
 
@@ -37,7 +39,7 @@ class UnitOfWork:
         self._connection: Connection = self._engine.connect()
         self._transaction: RootTransaction = self._connection.begin()
         self.users = UserRepository(self._connection)
-        self.events = EventStore(self._connection)
+        self.events = EventStore(self._connection, self._lease)
         self.mail = MailOutbox(self._connection)
         self.login_failures = LoginFailures(self._connection)
         return self

@@ -1,5 +1,5 @@
 """`cqrs-auth serve`: bootstrap the kit (which applies pending migrations, as the tutorial's
-`migrationsRun: true` did) and serve it with uvicorn.
+`migrationsRun: true` did) and serve it with uvicorn, with the outbox relay running beside it.
 
 The HTTP parser is named, not uvicorn's "auto" (httptools when it happens to be installed, else
 h11): h11 is what a plain install has and what the tests run; both get the head time limit.
@@ -14,6 +14,7 @@ import uvicorn
 
 from ..auth.passwords import one_malloc_arena_per_thread
 from ..bootstrap import App, bootstrap
+from ..service.relay import OutboxRelay
 from .app import create_app, worker_threads
 from .protocol import kit_protocol
 
@@ -54,9 +55,12 @@ def serve(database_url: str | None = None, *, host: str = "127.0.0.1", port: int
     settings = kit.settings
     workers = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
     one_malloc_arena_per_thread(workers + settings.HASH_CONCURRENCY + OTHER_THREADS)
+    relay = OutboxRelay(kit.dispatcher, settings.RELAY_INTERVAL_SECONDS)
+    relay.start()
     try:
         print(f"GraphQL at http://{host}:{port}/graphql (open it in a browser for GraphiQL)")
         build_server(kit, host=host, port=port).run()
     finally:
+        relay.stop()
         kit.close()
     return 0

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from cqrs_auth import App, CreateUserCommand, PerformLoginCommand
-from cqrs_auth.adapters.tables import users
+from cqrs_auth.adapters.clock import to_db, utcnow
+from cqrs_auth.adapters.tables import events, users
 from cqrs_auth.domain.model import UserView
 
 PASSWORD = "correct horse battery staple"
@@ -40,3 +41,9 @@ def undispatched_types(app: App) -> list[str]:
 def stored_hashes(app: App) -> list[str]:
     with app.engine.connect() as connection:
         return list(connection.scalars(select(users.c.password)))
+
+
+def expire_claims(app: App) -> None:
+    """Let every claim on an event run out, as time would after its process died."""
+    with app.engine.begin() as connection:
+        connection.execute(update(events).values(claimedUntil=to_db(utcnow())))

@@ -11,7 +11,7 @@ from cqrs_auth.adapters.tables import users
 from cqrs_auth.adapters.unit_of_work import UnitOfWork
 from cqrs_auth.domain.errors import ValidationError
 
-from .helpers import count, event_types, sign_up, undispatched_types
+from .helpers import count, event_types, expire_claims, sign_up, undispatched_types
 
 
 def test_a_signup_stores_its_events_oldest_first_and_marks_them_dispatched(app):
@@ -106,13 +106,19 @@ def test_dispatching_pending_events_again_succeeds_once_healed_without_a_second_
     assert app.dispatcher.dispatch_pending() == 0
 
 
-def test_events_committed_but_never_dispatched_are_dispatched_when_a_new_app_starts(make_app):
+def test_events_of_a_process_that_died_are_dispatched_by_a_new_app_once_their_claim_ran_out(
+    make_app,
+):
     dying = make_app()
     dying.dispatcher.dispatch = lambda events: None  # the process dies right after commit
     user = sign_up(dying)
     assert undispatched_types(dying) == ["UserCreatedEvent"]
     assert dying.mails() == []
 
+    too_soon = make_app()  # the dead process's claim still holds
+    assert undispatched_types(too_soon) == ["UserCreatedEvent"]
+
+    expire_claims(dying)
     restarted = make_app()
     assert undispatched_types(restarted) == []
     assert restarted.user_created_handler.handled == [dying.events()[0].id]

@@ -186,3 +186,14 @@ def test_a_field_that_cannot_be_served_is_an_internal_error_logged_without_its_m
     assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
     assert "GraphQL could not serve me.username (message not logged)" in caplog.messages
     assert SECRET not in caplog.text
+
+
+def test_an_unknown_operation_name_that_is_not_text_is_answered_not_a_500(server):
+    body = json.dumps({"query": "query A { __typename }", "operationName": "B\ud800"})
+    response = httpx.post(
+        server.url, content=body.encode("ascii"), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 200
+    error = only_error(response.json())
+    assert error["message"] == "Unknown operation named 'B\\ud800'."
+    assert error["extensions"] == {"code": "OPERATION_RESOLUTION_FAILURE"}

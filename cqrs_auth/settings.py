@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     GRAPHQL_MAX_TOKENS: int = Field(default=1000, ge=50)
     MAX_BODY_BYTES: int = Field(default=65536, ge=1024)
 
+    # Smaller doors: root fields per document, JSON nesting, slow clients (see README).
+    GRAPHQL_MAX_ROOT_FIELDS: int = Field(default=10, ge=1)
+    MAX_JSON_DEPTH: int = Field(default=32, ge=4, le=200)
+    HEADER_TIMEOUT_SECONDS: float = Field(default=10, gt=0)
+    BODY_TIMEOUT_SECONDS: float = Field(default=20, gt=0)
+
     @model_validator(mode="after")
     def _check_production(self) -> Settings:
         """Production refuses what is only for development: stack traces in answers, and the

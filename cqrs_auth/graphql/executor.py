@@ -26,7 +26,13 @@ from graphql import (
 )
 
 from .context import Context, bearer_token
-from .errors import format_error, log_error
+from .errors import (
+    PARSE_FAILED,
+    VALIDATION_FAILED,
+    format_error,
+    log_error,
+    request_error_code,
+)
 from .limits import limit_rules
 from .schema import build_schema
 
@@ -43,6 +49,10 @@ class PreparedDocument:
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...] = ()
 
+    @property
+    def error_code(self) -> str:
+        return PARSE_FAILED if self.document is None else VALIDATION_FAILED
+
 
 class GraphQLExecutor:
     def __init__(self, app: App) -> None:
@@ -53,7 +63,8 @@ class GraphQLExecutor:
         self.debug = settings.DEBUG
         self.production = settings.production
         extra = [IntrospectionDisabledRule] if settings.production else []
-        self.rules = (*specified_rules, *limit_rules(settings.GRAPHQL_MAX_DEPTH), *extra)
+        limits = limit_rules(settings.GRAPHQL_MAX_DEPTH, settings.GRAPHQL_MAX_ROOT_FIELDS)
+        self.rules = (*specified_rules, *limits, *extra)
         self.prepare = lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(self._parse_and_validate)
 
     def _parse_and_validate(self, query: str) -> PreparedDocument:
@@ -84,7 +95,7 @@ class GraphQLExecutor:
         prepared = self.prepare(query)
         if prepared.document is None or prepared.errors:
             log.debug("GraphQL document rejected with %d error(s)", len(prepared.errors))
-            return {"errors": self._format(prepared.errors)}
+            return {"errors": self._format(prepared.errors, prepared.error_code)}
         result = execute_sync(
             self.schema,
             prepared.document,
@@ -99,14 +110,15 @@ class GraphQLExecutor:
         for error in errors:
             log_error(error)
         if result.data is None and errors and all(error.path is None for error in errors):
-            return {"errors": self._format(errors)}  # variables or operation name refused
+            # variables or operation name refused: a request error, no data
+            return {"errors": [self._format_one(e, request_error_code(e)) for e in errors]}
         response: dict[str, Any] = {"data": result.data}
         if errors:
-            response["errors"] = self._format(errors)
+            response["errors"] = self._format(errors, None)
         return response
 
-    def _format(self, errors: Any) -> list[dict[str, Any]]:
-        return [
-            format_error(error, debug=self.debug, hide_suggestions=self.production)
-            for error in errors
-        ]
+    def _format(self, errors: Any, code: str | None) -> list[dict[str, Any]]:
+        return [self._format_one(error, code) for error in errors]
+
+    def _format_one(self, error: GraphQLError, code: str | None) -> dict[str, Any]:
+        return format_error(error, code, debug=self.debug, production=self.production)

@@ -5,6 +5,8 @@
   directives, and fragment spreads are followed (each fragment counted once, memoised, so
   nesting cannot blow up; a cycle counts as nothing more, NoFragmentCyclesRule reports it).
   Without this one request could try many passwords and run many slow hashes.
+- At most GRAPHQL_MAX_ROOT_FIELDS root fields per document, counted the same way: each is a
+  resolver call (a `me` is a database lookup), and 166 aliased `me` fit in 1,000 tokens.
 - A maximum selection depth. Introspection fields (`__schema`, `__type`) are not counted: their
   depth is the introspection schema's, and production turns introspection off.
 The token limit is the parser's (`parse(max_tokens=...)`), see executor.py.
@@ -30,6 +32,9 @@ from graphql import (
 
 # resetPassword runs a hash and requestPasswordReset may send a mail: once each, like login.
 ONCE_PER_DOCUMENT = ("login", "signup", "requestPasswordReset", "resetPassword")
+# Its own code, not GRAPHQL_VALIDATION_FAILED: the document is valid GraphQL, the server's
+# policy refuses it, and a client that batched two logins learns it must send them apart.
+ONCE_PER_REQUEST = "ONCE_PER_REQUEST"
 
 Fold = Callable[[SelectionSetNode | None], int]
 
@@ -77,26 +82,41 @@ def _max(values: Iterable[int]) -> int:
     return max(values, default=0)
 
 
-def _counting(name: str) -> Callable[[FieldNode, Callable[[], int]], int]:
-    def on_field(field: FieldNode, _inner: Callable[[], int]) -> int:
-        return int(field.name.value == name)
+def _root_fields(document: DocumentNode, counted: Callable[[FieldNode], bool]) -> int:
+    """How many root fields of all operations `counted` accepts, after fragments and aliases."""
+    fold = _folder(document, lambda field, _inner: int(counted(field)), sum)
+    return sum(fold(operation.selection_set) for operation in _operations(document))
 
-    return on_field
+
+def _named(name: str) -> Callable[[FieldNode], bool]:
+    return lambda field: field.name.value == name
 
 
 class OncePerDocumentRule(ValidationRule):
     def enter_document(self, node: DocumentNode, *_: Any) -> Any:
         for name in ONCE_PER_DOCUMENT:
-            count = _folder(node, _counting(name), sum)
-            total = sum(count(operation.selection_set) for operation in _operations(node))
+            total = _root_fields(node, _named(name))
             if total > 1:
-                self.report_error(
-                    GraphQLError(
-                        f"At most one '{name}' field is allowed per request; "
-                        f"this document has {total}."
-                    )
+                message = (
+                    f"At most one '{name}' field is allowed per request; this document has {total}."
                 )
+                self.report_error(GraphQLError(message, extensions={"code": ONCE_PER_REQUEST}))
         return self.BREAK
+
+
+def max_root_fields_rule(max_root_fields: int) -> type[ValidationRule]:
+    class MaxRootFieldsRule(ValidationRule):
+        def enter_document(self, node: DocumentNode, *_: Any) -> Any:
+            total = _root_fields(node, lambda _field: True)
+            if total > max_root_fields:
+                message = (
+                    f"A request may ask for at most {max_root_fields} root fields; "
+                    f"this document has {total}."
+                )
+                self.report_error(GraphQLError(message))
+            return self.BREAK
+
+    return MaxRootFieldsRule
 
 
 def _field_depth(field: FieldNode, inner: Callable[[], int]) -> int:
@@ -117,5 +137,5 @@ def max_depth_rule(max_depth: int) -> type[ValidationRule]:
     return MaxDepthRule
 
 
-def limit_rules(max_depth: int) -> list[type[ValidationRule]]:
-    return [OncePerDocumentRule, max_depth_rule(max_depth)]
+def limit_rules(max_depth: int, max_root_fields: int) -> list[type[ValidationRule]]:
+    return [OncePerDocumentRule, max_root_fields_rule(max_root_fields), max_depth_rule(max_depth)]

@@ -2,7 +2,9 @@
 
 Status codes follow the GraphQL-over-HTTP spec: with `application/json` every well-formed
 request gets 200; with `application/graphql-response+json` a response without `data` (a parse,
-validation or variable error) gets 400. A mutation sent by GET gets 405.
+validation or variable error) gets 400. A mutation sent by GET gets 405. Every refusal at the
+HTTP level (400, 404, 405, 406, 408, 413, 415, 500) has a GraphQL-style JSON body whose error
+carries a code (errors.py).
 
 The executor is synchronous (graphql-core's `execute_sync`, the same one the notebooks use), so
 it runs in worker threads, never on the event loop. A CapacityLimiter bounds those threads. The
@@ -20,15 +22,17 @@ from typing import TYPE_CHECKING, Any
 import anyio
 from graphql import OperationType
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..graphql import GraphQLExecutor
-from .body import BodyTooLarge, read_limited_body
+from .body import read_limited_body
+from .errors import HttpError, error_response, internal_error, starlette_http_error
 from .graphiql import graphiql_page, static_files
-from .negotiation import GRAPHQL_RESPONSE_JSON, HTML, choose_media_type
-from .params import BadRequest, GraphQLParams, from_json_body, from_query_string
+from .negotiation import GRAPHQL_RESPONSE_JSON, HTML, JSON, choose_media_type
+from .params import GraphQLParams, from_json_body, from_query_string
 
 if TYPE_CHECKING:
     from ..bootstrap import App
@@ -50,34 +54,38 @@ class GraphQLEndpoint:
         settings = kit.settings
         threads = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
         self.limiter = anyio.CapacityLimiter(threads)
+        self.max_json_depth = kit.settings.MAX_JSON_DEPTH
+        self.body_timeout = kit.settings.BODY_TIMEOUT_SECONDS
 
     async def handle(self, request: Request) -> Response:
-        is_get = request.method == "GET"
+        is_get = request.method != "POST"  # GET, or HEAD (which Starlette adds to GET)
         media_type = choose_media_type(request.headers.get("accept"), allow_html=is_get)
-        if media_type is None:
-            return _errors("Acceptable: application/graphql-response+json, application/json.", 406)
-        if media_type == HTML:
-            return graphiql_page()
         try:
-            params = await self._params(request)
-        except BodyTooLarge as error:
-            headers = {"Connection": "close"} if error.close_connection else None
-            return _errors(str(error), 413, media_type, headers)
-        except BadRequest as error:
-            return _errors(error.message, error.status_code, media_type)
+            if media_type is None:
+                raise HttpError(
+                    406, "Acceptable: application/graphql-response+json, application/json."
+                )
+            if media_type == HTML:
+                return graphiql_page()
+            return await self._graphql(request, media_type)
+        except HttpError as error:
+            return error_response(error.status, error.message, media_type or JSON, error.headers)
+
+    async def _graphql(self, request: Request, media_type: str) -> Response:
+        params = await self._params(request)
         token = request.headers.get("authorization")
-        run = partial(self._run, params, token, queries_only=is_get)
+        run = partial(self._run, params, token, queries_only=request.method != "POST")
         result = await anyio.to_thread.run_sync(run, limiter=self.limiter)
         if result is None:
-            return _errors("Mutations are sent with POST.", 405, media_type, {"Allow": "POST"})
+            raise HttpError(405, "Mutations are sent with POST.", {"Allow": "POST"})
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON and "data" not in result else 200
         return JSONResponse(result, status, media_type=media_type)
 
     async def _params(self, request: Request) -> GraphQLParams:
-        if request.method == "GET":
-            return from_query_string(request.query_params)
-        body = await read_limited_body(request, self.max_body_bytes)
-        return from_json_body(request.headers.get("content-type"), body)
+        if request.method != "POST":
+            return from_query_string(request.query_params, self.max_json_depth)
+        body = await read_limited_body(request, self.max_body_bytes, self.body_timeout)
+        return from_json_body(request.headers.get("content-type"), body, self.max_json_depth)
 
     def _run(self, params: GraphQLParams, token: str | None, *, queries_only: bool) -> Any:
         if queries_only:
@@ -89,15 +97,6 @@ class GraphQLEndpoint:
         )
 
 
-def _errors(
-    message: str,
-    status: int,
-    media_type: str = "application/json",
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message}]}, status, headers, media_type)
-
-
 def create_app(kit: App) -> Starlette:
     """The ASGI app for a bootstrapped kit."""
     return Starlette(
@@ -105,5 +104,6 @@ def create_app(kit: App) -> Starlette:
             Route("/graphql", GraphQLEndpoint(kit).handle, methods=["GET", "POST"]),
             Route("/", lambda _: RedirectResponse("/graphql"), methods=["GET"]),
             static_files(),
-        ]
+        ],
+        exception_handlers={HTTPException: starlette_http_error, Exception: internal_error},
     )

@@ -1,5 +1,9 @@
 """`cqrs-auth serve`: bootstrap the kit (which applies pending migrations, as the tutorial's
-`migrationsRun: true` did) and serve it with uvicorn, with the outbox relay running beside it."""
+`migrationsRun: true` did) and serve it with uvicorn, with the outbox relay running beside it.
+
+The HTTP parser is named, not uvicorn's "auto" (httptools when it happens to be installed, else
+h11): h11 is what a plain install has and what the tests run; both get the head time limit.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from ..auth.passwords import one_malloc_arena_per_thread
 from ..bootstrap import App, bootstrap
 from ..service.relay import OutboxRelay
 from .app import create_app, worker_threads
+from .protocol import kit_protocol
 
 OTHER_THREADS = 8  # the event loop's, the outbox relay's, and a margin
 
@@ -28,10 +33,16 @@ class DropQueryString(logging.Filter):
 
 
 def build_server(
-    kit: App, *, host: str = "127.0.0.1", port: int = 3000, **uvicorn_options: Any
+    kit: App,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    http: str = "h11",
+    **uvicorn_options: Any,
 ) -> uvicorn.Server:
+    protocol = kit_protocol(http, kit.settings.HEADER_TIMEOUT_SECONDS)
     config = uvicorn.Config(
-        create_app(kit), host=host, port=port, lifespan="off", **uvicorn_options
+        create_app(kit), host=host, port=port, lifespan="off", http=protocol, **uvicorn_options
     )
     access_log = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, DropQueryString) for f in access_log.filters):

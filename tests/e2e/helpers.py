@@ -20,13 +20,17 @@ PASSWORD = "correct horse battery staple"
 class RunningServer:
     """uvicorn serving a kit in a background thread; `url` is its /graphql endpoint."""
 
-    def __init__(self, kit: App) -> None:
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    def __init__(self, kit: App, **options: Any) -> None:
+        self.kit = kit
+        # IPPROTO_TCP named: asyncio turns Nagle off (TCP_NODELAY) only on sockets whose proto
+        # says TCP, and with Nagle on each answer with a body waits ~40 ms for a delayed ACK.
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.socket.bind(("127.0.0.1", 0))
         port = self.socket.getsockname()[1]
+        self.address = ("127.0.0.1", port)
         self.url = f"http://127.0.0.1:{port}/graphql"
         # log_config=None: uvicorn's loggers propagate, so caplog sees the access log too
-        self.server = build_server(kit, host="127.0.0.1", port=port, log_config=None)
+        self.server = build_server(kit, host="127.0.0.1", port=port, log_config=None, **options)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
         )

@@ -28,6 +28,12 @@ def test_a_query_can_be_sent_with_get(server):
     assert response.json() == {"data": {"__typename": "Query"}}
 
 
+def test_a_head_request_is_answered_like_a_get_without_a_body(server):
+    response = httpx.head(server.url, params={"query": "{ __typename }"})
+    assert response.status_code == 200 and response.content == b""
+    assert response.headers["content-type"].startswith("application/json")
+
+
 def test_a_mutation_sent_with_get_is_refused_with_405_and_not_run(server, app):
     query = f'mutation {{ login(username: "a@example.org", password: "{PASSWORD}") {{ user }} }}'
     response = httpx.get(server.url, params={"query": query})
@@ -60,13 +66,60 @@ def test_plain_json_gets_200_even_for_a_request_error(server):
         ("application/json", b'{"query": ', 400),
         ("application/json", b'{"query": 42}', 400),
         ("application/json", b'{"query": "{ __typename }", "variables": "x"}', 400),
+        ("application/json", b'{"query": "{ __typename }", "variables": {"x": NaN}}', 400),
         ("application/json", b"", 400),
     ],
 )
 def test_a_malformed_post_is_a_client_error(server, content_type, body, status):
     response = httpx.post(server.url, content=body, headers={"Content-Type": content_type})
     assert response.status_code == status
-    assert response.json()["errors"][0]["message"]
+    (error,) = response.json()["errors"]
+    code = "UNSUPPORTED_MEDIA_TYPE" if status == 415 else "BAD_REQUEST"
+    assert error["message"] and error["extensions"] == {"code": code}
+
+
+def nested(depth: int) -> str:
+    """A JSON object `depth` levels deep: {"a": [[...[]...]]}"""
+    return '{"a": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+
+# 33 is one too deep; 30,000 makes json.loads itself overflow Python's recursion limit.
+@pytest.mark.parametrize("depth", [33, 30_000])
+def test_json_nested_deeper_than_the_limit_is_a_400_with_a_code_in_a_body(server, depth):
+    body = '{"query": "{ __typename }", "variables": ' + nested(depth - 1) + "}"
+    response = httpx.post(
+        server.url, content=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "The request body is nested more than 32 levels deep.",
+                "extensions": {"code": "BAD_REQUEST"},
+            }
+        ]
+    }
+
+
+@pytest.mark.parametrize("parameter", ["variables", "extensions"])
+@pytest.mark.parametrize("depth", [33, 2_000])
+def test_json_nested_deeper_than_the_limit_is_a_400_with_a_code_in_a_get(server, parameter, depth):
+    params = {"query": "{ __typename }", parameter: nested(depth)}
+    response = httpx.get(server.url, params=params)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["message"] == f"The '{parameter}' parameter is nested more than 32 levels deep."
+    assert error["extensions"] == {"code": "BAD_REQUEST"}
+
+
+def test_json_as_deep_as_the_limit_is_accepted(server):
+    body = '{"query": "{ __typename }", "extensions": ' + nested(31) + "}"
+    response = httpx.post(
+        server.url, content=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    assert response.json() == {"data": {"__typename": "Query"}}
+    get = httpx.get(server.url, params={"query": "{ __typename }", "variables": nested(32)})
+    assert get.json() == {"data": {"__typename": "Query"}}
 
 
 def test_a_megabyte_password_body_gets_413_and_the_connection_and_server_keep_working(server):

@@ -1,6 +1,6 @@
 import pytest
 
-from .helpers import PASSWORD, only_error, signup
+from .helpers import PASSWORD, login, only_error, signup, token_of
 
 TWO_LOGINS = {
     "aliases": """mutation {
@@ -32,8 +32,8 @@ def test_two_login_fields_in_one_document_are_rejected_before_any_hash_runs(clie
     hashes_before = client.kit.hasher.calls
     result = client.execute(TWO_LOGINS[how])
     assert "data" not in result
-    messages = [error["message"] for error in result["errors"]]
-    assert any("At most one 'login' field" in message for message in messages), messages
+    refusals = [e for e in result["errors"] if "At most one 'login' field" in e["message"]]
+    assert [e["extensions"] for e in refusals] == [{"code": "ONCE_PER_REQUEST"}], result
     assert client.kit.hasher.calls == hashes_before
 
 
@@ -66,8 +66,38 @@ def test_two_signup_fields_in_one_document_are_rejected_before_any_hash_runs(cli
           b: signup(input: {{username: "bob", email: "bob@example.org", {fields}}}) {{ username }}
         }}"""
     )
-    assert "At most one 'signup' field" in only_error(result)["message"]
+    error = only_error(result)
+    assert "At most one 'signup' field" in error["message"]
+    assert error["extensions"] == {"code": "ONCE_PER_REQUEST"}
     assert client.kit.hasher.calls == 0
+
+
+def aliased_me(count: int) -> str:
+    return "{ " + " ".join(f"m{i}: me {{ userId }}" for i in range(count)) + " }"
+
+
+def test_ten_root_fields_pass_and_eleven_are_refused_before_any_lookup(client, monkeypatch):
+    signup(client, "ada", "ada@example.org")
+    token = token_of(login(client))
+    lookups = []
+    original = client.kit.query_bus.execute
+    monkeypatch.setattr(client.kit.query_bus, "execute", lambda q: lookups.append(q) or original(q))
+    ten = client.execute(aliased_me(10), token=token)
+    assert len(ten["data"]) == 10 and "errors" not in ten
+    assert len(lookups) == 10
+    error = only_error(client.execute(aliased_me(11), token=token))
+    assert error["message"] == "A request may ask for at most 10 root fields; this document has 11."
+    assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+    assert len(lookups) == 10
+
+
+def test_root_fields_are_counted_through_fragments_and_with_skip(make_client):
+    client = make_client(GRAPHQL_MAX_ROOT_FIELDS=2)
+    result = client.execute(
+        "{ ...Two a: __typename @skip(if: true) } fragment Two on Query { b: me { userId } ...One }"
+        " fragment One on Query { c: __typename }"
+    )
+    assert "this document has 3." in only_error(result)["message"]
 
 
 def test_a_document_deeper_than_the_limit_is_rejected(make_client):

@@ -11,6 +11,8 @@ import threading
 
 from passlib.context import CryptContext
 
+from ..tracing import traced
+
 
 class PasswordHasher:
     def __init__(self, *, memory_kib: int, time_cost: int, concurrency: int) -> None:
@@ -30,11 +32,13 @@ class PasswordHasher:
         with self._calls_lock:
             self.calls += 1
 
+    @traced("PasswordHasher.hash")
     def hash(self, password: str) -> str:
         with self._slots:
             self._count_call()
             return self.context.hash(password)
 
+    @traced("PasswordHasher.verify")
     def verify_and_update(self, password: str, stored_hash: str | None) -> tuple[bool, str | None]:
         """Check a password; on success also return a new hash if the stored one is outdated.
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from ..adapters.event_store import EventStore
 from ..domain.events import Event
+from ..tracing import traced
 from .buses import EventBus
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ class EventDispatcher:
         self._engine = engine
         self._event_bus = event_bus
 
+    @traced("EventDispatcher.dispatch")
     def dispatch(self, events: list[Event]) -> None:
         for event in events:
             if self._event_bus.publish(event):

@@ -4,10 +4,12 @@ In a chapter (the solution notebook):
 - a code cell tagged `solution` is the answer to a "Your turn" task: in the exercise it becomes a
   placeholder that keeps the cell's imports and its leading comments, and leaves each name the
   answer defines as `name = ...` (a function keeps its signature and raises NotImplementedError;
-  anything else becomes one `...`);
+  a class keeps its decorators, its first line and its methods' signatures; anything else
+  becomes one `...`);
 - a line ending in `# solution` becomes `name = ...  # your code` (or `...  # your code`);
-- a code cell tagged `check` holds the asserts for the answer: in the exercise they run inside
-  `check_answer()`, which prints whether the answer is right instead of stopping the notebook.
+- a code cell tagged `check` holds the check of the answer: in the exercise it runs inside
+  `check_answer()`, which prints whether the answer is right (and if not, why) instead of
+  stopping the notebook; its source is shown (the chapter collapses it).
 Outputs are removed. tests/unit/test_exercises_are_current.py fails when these files are stale.
 
 Usage: python scripts/make_exercises.py [--check]
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -31,6 +34,19 @@ PLACEHOLDER = "...  # your code"
 LINE_MARKER = "# solution"
 
 
+def function_stub(lines: list[str], node: ast.FunctionDef, indent: str = "") -> list[str]:
+    signature = lines[node.lineno - 1].strip()
+    return ["", f"{indent}{signature}", f"{indent}    raise NotImplementedError  # your code"]
+
+
+def class_stub(lines: list[str], node: ast.ClassDef) -> list[str]:
+    header = [lines[d.lineno - 1].strip() for d in node.decorator_list]
+    header.append(lines[node.lineno - 1].strip())
+    methods = [n for n in node.body if isinstance(n, ast.FunctionDef)]
+    body = [line for m in methods for line in function_stub(lines, m, "    ")][1:]
+    return [*header, *(body or ["    ...  # your code"])]
+
+
 def placeholder_for(source: str) -> str:
     """The exercise version of a `solution` cell."""
     tree = ast.parse(source)
@@ -40,14 +56,15 @@ def placeholder_for(source: str) -> str:
         if isinstance(node, ast.Import | ast.ImportFrom):
             kept.append(ast.get_source_segment(source, node) or "")
         elif isinstance(node, ast.FunctionDef):
-            signature = lines[node.lineno - 1].strip()
-            kept += ["", signature, "    raise NotImplementedError  # your code", ""]
+            kept += ["", "", *function_stub(lines, node)[1:], "", ""]
+        elif isinstance(node, ast.ClassDef):
+            kept += ["", "", *class_stub(lines, node), "", ""]
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             kept += [f"{t.id} = {PLACEHOLDER}" for t in targets if isinstance(t, ast.Name)]
     if not any("# your code" in line for line in kept):
         kept.append(PLACEHOLDER)
-    return "\n".join(kept).strip("\n")
+    return re.sub(r"\n{4,}", "\n\n\n", "\n".join(kept)).strip("\n")
 
 
 def blank_marked_lines(source: str) -> str:
@@ -96,6 +113,7 @@ def exercise_of(chapter: Path) -> nbformat.NotebookNode:
             cell.source = placeholder_for(cell.source)
         elif "check" in tags:
             cell.source = wrap_check(cell.source)
+            cell.metadata.pop("jupyter", None)
         else:
             cell.source = blank_marked_lines(cell.source)
         cell.outputs, cell.execution_count = [], None

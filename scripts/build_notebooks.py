@@ -53,10 +53,10 @@ def navigation(source: Path) -> str:
     """`[‹ 1 The database](01-…ipynb) · **2 Commands and handlers** · [3 Events … ›](03-…)`."""
     chapters = sources([])
     index = chapters.index(source)
-    parts = [f"**{title(source)}**"]
+    parts = ["[Course](README.md)", f"**{title(source)}**"]
     if index > 0:
         before = chapters[index - 1]
-        parts.insert(0, f"[‹ {title(before)}]({notebook_path(before).name})")
+        parts.insert(1, f"[‹ {title(before)}]({notebook_path(before).name})")
     if index + 1 < len(chapters):
         after = chapters[index + 1]
         parts.append(f"[{title(after)} ›]({notebook_path(after).name})")

@@ -22,6 +22,21 @@ def _participant_id(name: str) -> str:
     return re.sub(r"\W", "_", name)
 
 
+def _label(name: str) -> str:
+    """`CreateUser<br/>Handler`: a long name broken between words, not inside one."""
+    breaks = [
+        i
+        for i in range(1, len(name))
+        if name[i - 1] in " _" or (name[i].isupper() and name[i - 1].islower())
+    ]
+    if len(name) <= 12 or not breaks:
+        return name
+    if " " in name:
+        return name.replace(" ", "<br/>", 1)
+    middle = min(breaks, key=lambda i: abs(i - len(name) / 2))
+    return f"{name[:middle].rstrip()}<br/>{name[middle:]}"
+
+
 class SequenceDiagram:
     """Displays as a rendered diagram in JupyterLab (MIME type text/vnd.mermaid)."""
 

@@ -40,7 +40,7 @@ class Timeline:
         failed = f" ✗ {html.escape(step.error)}" if step.error else ""
         return (
             f"<tr><td style='{indent}'>{html.escape(_label(step))}{failed}</td>"
-            f"<td style='text-align:right'>{step.milliseconds:.1f} ms</td>"
+            f"<td style='text-align:right;white-space:nowrap'>{step.milliseconds:.1f} ms</td>"
             f"<td style='width:45%'>{self._bar(step)}</td></tr>"
         )
 

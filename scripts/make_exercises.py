@@ -35,8 +35,12 @@ LINE_MARKER = "# solution"
 
 
 def function_stub(lines: list[str], node: ast.FunctionDef, indent: str = "") -> list[str]:
-    signature = lines[node.lineno - 1].strip()
-    return ["", f"{indent}{signature}", f"{indent}    raise NotImplementedError  # your code"]
+    header = [lines[n.lineno - 1].strip() for n in [*node.decorator_list, node]]
+    return [
+        "",
+        *(f"{indent}{line}" for line in header),
+        f"{indent}    raise NotImplementedError  # your code",
+    ]
 
 
 def class_stub(lines: list[str], node: ast.ClassDef) -> list[str]:

@@ -53,6 +53,14 @@ class Trace:
     def names(self) -> list[str]:
         return [step.name for step in self.steps]
 
+    def milliseconds(self, name: str | None = None) -> float:
+        """How long the steps of that name took together; with no name, the whole trace."""
+        if name is None:
+            ids = {step.span_id for step in self.steps}
+            roots = [step for step in self.steps if step.parent_id not in ids]
+            return sum(step.milliseconds for step in roots)
+        return sum(step.milliseconds for step in self.steps if step.name == name)
+
     def step(self, name: str) -> Step:
         """The first step of that name."""
         return next(step for step in self.steps if step.name == name)

@@ -28,7 +28,7 @@ from .database import (
     use_random_jwt_secret,
 )
 from .event_checks import check_accept_terms, check_idempotent_counter
-from .exercises import NotYet, check_answer
+from .exercises import NotYet, after_your_answer, check_answer
 from .feedback import password_checks
 from .running import captured_logs, error_summary, expect_error
 from .saga_check import check_welcome_saga
@@ -53,6 +53,7 @@ __all__ = [
     "NotYet",
     "Trace",
     "TryItPage",
+    "after_your_answer",
     "captured_logs",
     "check_accept_terms",
     "check_answer",

@@ -10,7 +10,7 @@ from ..bootstrap import App
 from ..domain.commands import CreateUserCommand
 from ..domain.errors import NoHandlerError
 from ..domain.events import Event, UserCreatedEvent
-from .exercises import NotYet, expect, kind
+from .exercises import NotYet, expect, kind, written
 from .tables import last_position
 
 CHECK_PASSWORD = "a passphrase only the checks use"
@@ -82,6 +82,7 @@ def _count(counter: Any) -> int:
 
 def check_idempotent_counter(app: App, counter: Any) -> None:
     """Counts each UserCreatedEvent once, even when the same event is dispatched twice."""
+    written(counter, "counter")
     start, probe = _count(counter), _probe_event()
     counter.execute(probe)
     expect(

@@ -36,6 +36,16 @@ def kind(value: Any) -> str:
 
 
 @contextmanager
+def after_your_answer() -> Iterator[None]:
+    """Used by the exercise notebooks around a cell that uses the answer above it."""
+    try:
+        yield
+    except (NotImplementedError, NameError, AttributeError, TypeError, LookupError) as error:
+        print(f"This cell uses your answer above, which is not ready yet ({kind(error)}).")
+        print("Write it, run its check, then run this cell again.")
+
+
+@contextmanager
 def check_answer() -> Iterator[None]:
     """Used by the exercise notebooks: say whether the checks in the block hold."""
     try:

@@ -61,10 +61,13 @@ def stored_users(app: App) -> pd.DataFrame:
     )
 
 
-def raw_password_column(app: App) -> list[str]:
-    """The `password` column's values, for asserts only (never display them)."""
+def raw_password_column(app: App, username: str | None = None) -> list[str]:
+    """The `password` column's values (of one user, if named): for asserts only, never display."""
+    query = select(users_table.c.password)
+    if username is not None:
+        query = query.where(users_table.c.username == username)
     with app.engine.connect() as connection:
-        return list(connection.scalars(select(users_table.c.password)))
+        return list(connection.scalars(query))
 
 
 def event_rows(events: Sequence[StoredEvent]) -> list[dict[str, Any]]:

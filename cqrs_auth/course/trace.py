@@ -48,6 +48,7 @@ class Trace:
     """The spans of one recording, in the order they started (filled when the block ends)."""
 
     def __init__(self) -> None:
+        self.spans: tuple[ReadableSpan, ...] = ()  # as the SDK recorded them
         self.steps: list[Step] = []
 
     def names(self) -> list[str]:
@@ -90,4 +91,5 @@ def trace() -> Iterator[Trace]:
         yield recorded
     finally:
         recordings.open.remove(exporter)
-        recorded.steps = steps_of(exporter.get_finished_spans())
+        recorded.spans = exporter.get_finished_spans()
+        recorded.steps = steps_of(recorded.spans)

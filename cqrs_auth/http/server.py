@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 import uvicorn
 
+from .. import telemetry
 from ..bootstrap import App, bootstrap
 from .app import create_app
 
@@ -36,10 +38,17 @@ def build_server(
 
 
 def serve(database_url: str | None = None, *, host: str = "127.0.0.1", port: int = 3000) -> int:
+    try:
+        tracing = telemetry.export_over_otlp() if telemetry.otlp_requested() else None
+    except telemetry.TelemetryUnavailable as error:
+        print(f"cqrs-auth serve: {error}", file=sys.stderr)
+        return 2
     kit = bootstrap(database_url)
     try:
         print(f"GraphQL at http://{host}:{port}/graphql (open it in a browser for GraphiQL)")
         build_server(kit, host=host, port=port).run()
     finally:
         kit.close()
+        if tracing:
+            tracing.shutdown()  # sends the spans still queued
     return 0

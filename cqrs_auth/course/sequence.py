@@ -13,7 +13,7 @@ from .steps import Step
 
 CALLER = "you"
 LAYOUT = (
-    '%%{init: {"sequence": {"mirrorActors": false, "actorMargin": 16, "width": 120, '
+    '%%{init: {"sequence": {"mirrorActors": false, "actorMargin": 10, "width": 120, '
     '"boxMargin": 4, "messageMargin": 28, "wrap": true}}}%%'
 )
 
@@ -23,18 +23,19 @@ def _participant_id(name: str) -> str:
 
 
 def _label(name: str) -> str:
-    """`CreateUser<br/>Handler`: a long name broken between words, not inside one."""
-    breaks = [
-        i
-        for i in range(1, len(name))
-        if name[i - 1] in " _" or (name[i].isupper() and name[i - 1].islower())
-    ]
-    if len(name) <= 12 or not breaks:
+    """`Create User Handler`: spaces where a long name may wrap. (Mermaid breaks a word that is
+    too long for its box anywhere, with a hyphen.)"""
+    if len(name) <= 9 or " " in name:
         return name
-    if " " in name:
-        return name.replace(" ", "<br/>", 1)
-    middle = min(breaks, key=lambda i: abs(i - len(name) / 2))
-    return f"{name[:middle].rstrip()}<br/>{name[middle:]}"
+    if "_" in name:
+        middle = name.rfind("_", 0, len(name) // 2 + 3) + 1
+        return f"{name[:middle]} {name[middle:]}" if middle else name
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+
+
+def _message(name: str) -> str:
+    """`UserCreated Event`: a message type keeps its words together but its kind apart."""
+    return re.sub(r"(?<=[a-z])(?=(Command|Query|Event)$)", " ", name)
 
 
 class SequenceDiagram:
@@ -47,12 +48,7 @@ class SequenceDiagram:
     def _lines(self) -> list[str]:
         participants = dict.fromkeys(step.participant for step in self.steps)
         lines = [LAYOUT, "sequenceDiagram", f"    participant {CALLER}"]
-        lines += [
-            f"    participant {_participant_id(p)} as {p}"
-            if _participant_id(p) != p
-            else f"    participant {p}"
-            for p in participants
-        ]
+        lines += [f"    participant {_participant_id(p)} as {_label(p)}" for p in participants]
         ids = {step.span_id for step in self.steps}
         for root in (step for step in self.steps if step.parent_id not in ids):
             lines += self._calls(root, CALLER)
@@ -60,7 +56,7 @@ class SequenceDiagram:
 
     def _calls(self, step: Step, caller: str) -> list[str]:
         callee = _participant_id(step.participant)
-        lines = [f"    {caller}->>+{callee}: {step.action}"]
+        lines = [f"    {caller}->>+{callee}: {_message(step.action)}"]
         for child in (s for s in self.steps if s.parent_id == step.span_id):
             lines += self._calls(child, callee)
         if step.error:

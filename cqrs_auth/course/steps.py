@@ -34,14 +34,14 @@ class Step:
 
     @property
     def action(self) -> str:
-        """What it was asked to do: `execute(CreateUserCommand)`, `signup`, `verify`."""
+        """What it was asked to do: `CreateUserCommand` (on a bus), `execute`, `verify`, `signup`."""
         if self.name.startswith("resolver "):
             field = self.name.removeprefix("resolver ")
             return f"{field} (operation {self.operation})" if self.operation else field
         _, _, verb = self.name.partition(".")
-        if verb and self.message:
-            return f"{verb}({self.message})"
-        return verb or self.message or "run"
+        if self.message and (self.participant.endswith("Bus") or not verb):
+            return self.message  # what enters a bus, or reaches a saga
+        return verb or "run"
 
 
 def _step(span: ReadableSpan) -> Step:

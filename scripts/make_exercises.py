@@ -50,7 +50,7 @@ def class_stub(lines: list[str], node: ast.ClassDef) -> list[str]:
     header.append(lines[node.lineno - 1].strip())
     methods = [n for n in node.body if isinstance(n, ast.FunctionDef)]
     body = [line for m in methods for line in function_stub(lines, m, "    ")][1:]
-    return [*header, *(body or ["    ...  # your code"])]
+    return [*header, *(body or ["    pass  # your code"])]
 
 
 def placeholder_for(source: str) -> str:

@@ -34,7 +34,7 @@ class Step:
 
     @property
     def action(self) -> str:
-        """What it was asked to do: `CreateUserCommand` (on a bus), `execute`, `verify`, `signup`."""
+        """What it was asked: `CreateUserCommand` (on a bus), `execute`, `verify`, `signup`."""
         if self.name.startswith("resolver "):
             field = self.name.removeprefix("resolver ")
             return f"{field} (operation {self.operation})" if self.operation else field

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
-from IPython.display import display
 
 from ..bootstrap import App
 from .forms import LoginForm, SignupForm, _Panel
@@ -52,10 +51,17 @@ class TraceView(_Panel):
         super().__init__([w.HTML("<h3>The trace of your last click</h3>"), self.output])
 
     def show(self, recorded: Trace) -> None:
+        """Replace the view's outputs (set directly: capturing with `with output:` can stall a
+        kernel that runs the click from code)."""
         self.trace = recorded
-        self.output.clear_output()
-        with self.output:
-            display(recorded)
+        timeline = recorded.timeline()
+        bundles = [
+            recorded.diagram()._repr_mimebundle_(),
+            {"text/html": timeline._repr_html_(), "text/plain": repr(timeline)},
+        ]
+        self.output.outputs = tuple(
+            {"output_type": "display_data", "data": data, "metadata": {}} for data in bundles
+        )
 
 
 class TryItPage(_Panel):

@@ -60,7 +60,7 @@ def placeholder_for(source: str) -> str:
     kept = [line for line in lines if line.startswith("#")]
     for node in tree.body:
         if isinstance(node, ast.Import | ast.ImportFrom):
-            kept.append(ast.get_source_segment(source, node) or "")
+            kept += lines[node.lineno - 1 : node.end_lineno]  # with its comment
         elif isinstance(node, ast.FunctionDef):
             kept += ["", "", *function_stub(lines, node)[1:], "", ""]
         elif isinstance(node, ast.ClassDef):

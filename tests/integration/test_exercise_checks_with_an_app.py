@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from conftest import wrong_answer
 
 from cqrs_auth import SendWelcomeEmailCommand, UserCreatedEvent
 from cqrs_auth.course import (
-    NotYet,
     TryItPage,
     check_accept_terms,
     check_form_signup,
@@ -22,12 +22,6 @@ from cqrs_auth.domain.events import Event
 from cqrs_auth.service.buses import EventBus
 
 from .helpers import PASSWORD, event_types, sign_up
-
-
-def message_of(check, *args) -> str:
-    with pytest.raises(NotYet) as wrong:
-        check(*args)
-    return str(wrong.value)
 
 
 @dataclass(frozen=True)
@@ -80,7 +74,7 @@ def test_the_terms_check_explains_a_wrong_handler(make_app, handler_options, wor
         handler = AcceptTermsHandler(app.unit_of_work, **handler_options)
         app.command_bus.register(AcceptTermsCommand, handler)
     user_id = sign_up(app).user_id
-    assert words in message_of(
+    assert words in wrong_answer(
         check_accept_terms, app, AcceptTermsCommand, TermsAcceptedEvent, user_id
     )
 
@@ -105,12 +99,12 @@ def test_the_counter_check_accepts_a_registered_idempotent_counter(make_app):
 def test_the_counter_check_explains_a_counter_that_counts_a_redelivered_event_twice(make_app):
     app, counter = make_app(), Counter(idempotent=False)
     app.event_bus.register(UserCreatedEvent, counter)
-    assert "remember the event_ids" in message_of(check_idempotent_counter, app, counter)
+    assert "remember the event_ids" in wrong_answer(check_idempotent_counter, app, counter)
 
 
 def test_the_counter_check_explains_a_counter_nobody_registered(make_app):
     words = "register the counter with app.event_bus.register(UserCreatedEvent, counter)"
-    assert words in message_of(check_idempotent_counter, make_app(), Counter())
+    assert words in wrong_answer(check_idempotent_counter, make_app(), Counter())
 
 
 def welcome_unless_test(event):
@@ -129,7 +123,7 @@ def test_the_saga_check_accepts_a_registered_saga_that_returns_none_for_test_use
 def test_the_saga_check_explains_a_saga_nobody_registered(make_app):
     app = make_app()
     words = "register your saga with saga_bus.register_saga"
-    assert words in message_of(
+    assert words in wrong_answer(
         check_welcome_saga, app, EventBus(app.command_bus), welcome_unless_test
     )
 
@@ -152,6 +146,8 @@ def test_the_form_check_explains_a_signup_that_bypassed_the_form_and_one_it_refu
     app = make_app()
     page = TryItPage(app)
     sign_up(app, "grace", "grace@example.org")
-    assert "call form.button.click()" in message_of(check_form_signup, page, event_types(app))
+    assert "call form.button.click()" in wrong_answer(check_form_signup, page, event_types(app))
     fill_signup(page, "grace2", "short")
-    assert "the form refused the signup: " in message_of(check_form_signup, page, event_types(app))
+    assert "the form refused the signup: " in wrong_answer(
+        check_form_signup, page, event_types(app)
+    )

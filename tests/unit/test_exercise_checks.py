@@ -8,9 +8,9 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
+from conftest import wrong_answer
 
 from cqrs_auth.course import (
-    NotYet,
     check_command_bus,
     check_dispatched_column,
     check_email_conflict,
@@ -22,12 +22,6 @@ from cqrs_auth.course import (
 from cqrs_auth.course.saga_check import _check_direct, _user_created
 from cqrs_auth.domain.commands import SendWelcomeEmailCommand
 from cqrs_auth.domain.errors import ConflictError
-
-
-def message_of(check, *args) -> str:
-    with pytest.raises(NotYet) as wrong:
-        check(*args)
-    return str(wrong.value)
 
 
 class RightBus:
@@ -84,44 +78,46 @@ def test_the_minimal_bus_check_accepts_a_right_bus():
     ],
 )
 def test_the_minimal_bus_check_explains_a_wrong_bus(bus: type, words: str):
-    assert words in message_of(check_command_bus, bus)
+    assert words in wrong_answer(check_command_bus, bus)
 
 
 def test_the_events_sql_check_explains_a_placeholder_a_path_and_the_wrong_file():
     check_events_sql(read_sql("002_create_events.sql"))
-    assert "still the placeholder" in message_of(check_events_sql, ...)
-    assert "expected the SQL text" in message_of(check_events_sql, ["CREATE TABLE events"])
-    assert "another file" in message_of(check_events_sql, read_sql("001_create_users.sql"))
+    assert "still the placeholder" in wrong_answer(check_events_sql, ...)
+    assert "expected the SQL text" in wrong_answer(check_events_sql, ["CREATE TABLE events"])
+    assert "another file" in wrong_answer(check_events_sql, read_sql("001_create_users.sql"))
 
 
 def test_the_dispatched_column_check_explains_the_table_view_name_and_another_column():
     check_dispatched_column("dispatchedAt")
-    assert "what event_table shows" in message_of(check_dispatched_column, "dispatched")
-    assert "'occurredAt' is not the column" in message_of(check_dispatched_column, "occurredAt")
+    assert "what event_table shows" in wrong_answer(check_dispatched_column, "dispatched")
+    assert "'occurredAt' is not the column" in wrong_answer(check_dispatched_column, "occurredAt")
 
 
 def test_the_token_check_explains_a_whole_token_a_decoded_one_and_another_users_id():
     user_id = str(uuid.uuid4())
     check_user_id_from_token(user_id, user_id)
-    assert "a whole JWT" in message_of(check_user_id_from_token, "eyJa.eyJb.c", user_id)
+    assert "a whole JWT" in wrong_answer(check_user_id_from_token, "eyJa.eyJb.c", user_id)
     decoded = {"claims": {"sub": user_id}}
-    assert "['claims']['sub']" in message_of(check_user_id_from_token, decoded, user_id)
+    assert "['claims']['sub']" in wrong_answer(check_user_id_from_token, decoded, user_id)
     other = str(uuid.uuid4())
-    assert "expected Grace's user id" in message_of(check_user_id_from_token, other, user_id)
+    assert "expected Grace's user id" in wrong_answer(check_user_id_from_token, other, user_id)
 
 
 def test_the_me_check_explains_a_missing_token_and_too_many_fields():
     check_me_username({"data": {"me": {"username": "ada"}}})
     anonymous = {"data": {"me": None}, "errors": [{"extensions": {"code": "UNAUTHENTICATED"}}]}
-    assert "pass Ada's token" in message_of(check_me_username, anonymous)
+    assert "pass Ada's token" in wrong_answer(check_me_username, anonymous)
     too_much = {"data": {"me": {"username": "ada", "email": "ada@example.org"}}}
-    assert "ask for `me { username }`" in message_of(check_me_username, too_much)
+    assert "ask for `me { username }`" in wrong_answer(check_me_username, too_much)
 
 
 def test_the_conflict_check_explains_a_username_clash_and_a_value_that_is_no_error():
     check_email_conflict(ConflictError("email"))
-    assert "clashed on the username" in message_of(check_email_conflict, ConflictError("username"))
-    assert "keep what expect_error" in message_of(check_email_conflict, "CONFLICT")
+    assert "clashed on the username" in wrong_answer(
+        check_email_conflict, ConflictError("username")
+    )
+    assert "keep what expect_error" in wrong_answer(check_email_conflict, "CONFLICT")
 
 
 def welcome_everybody(event):
@@ -156,4 +152,4 @@ class Case:
 )
 def test_the_saga_check_explains_a_wrong_saga_before_publishing_anything(case: Case):
     tester, person = _user_created("test_user"), _user_created("lin")
-    assert case.words in message_of(_check_direct, case.saga, tester, person)
+    assert case.words in wrong_answer(_check_direct, case.saga, tester, person)

@@ -4,7 +4,7 @@
   form by hand, and the event log shows the UserCreatedEvent and the trace view the click's
   sequence diagram.
 - Chapter 4, opened as stored, shows its traces as sequence diagrams that JupyterLab's Mermaid
-  renderer drew (an SVG image), not as Mermaid source.
+  renderer drew (an SVG image), not as Mermaid source, and its test-only cells collapsed.
 
 Screenshots go to artifacts/ (kept by CI).
 """
@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 
-from .jupyterlab import ROOT, jupyterlab
+from .jupyterlab import NOTEBOOKS, ROOT, jupyterlab
 
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -139,6 +140,9 @@ def test_a_chapter_shows_its_traces_as_rendered_sequence_diagrams(
             assert "<svg" in svg and 'aria-roledescription="sequence"' in svg
             assert "PerformLogin" in svg and "Password" in svg
             assert first.bounding_box()["width"] > 600  # as wide as the notebook: readable
+            cells = nbformat.read(NOTEBOOKS / "04-logging-in.ipynb", as_version=4).cells
+            hidden = [c for c in cells if c.metadata.get("jupyter", {}).get("source_hidden")]
+            assert page.locator(".jp-Cell .jp-InputPlaceholder").count() == len(hidden) > 5
             first.scroll_into_view_if_needed()
             screenshot(page, "trace-in-chapter-4.png")
         except Exception:

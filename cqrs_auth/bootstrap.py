@@ -6,7 +6,9 @@ and handlers), so tests and notebooks can make as many as they like.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -23,14 +25,25 @@ from .domain.commands import (
     CreateUserCommand,
     LockAccountCommand,
     PerformLoginCommand,
+    RequestPasswordResetCommand,
+    ResetPasswordCommand,
+    SendPasswordChangedEmailCommand,
+    SendPasswordResetEmailCommand,
     SendWelcomeEmailCommand,
 )
-from .domain.events import UserCreatedEvent, UserLoginFailedEvent
-from .domain.queries import GetUserQuery
-from .service import handlers, sagas
+from .domain.events import (
+    Event,
+    PasswordChangedEvent,
+    PasswordResetRequestedEvent,
+    UserCreatedEvent,
+    UserLoginFailedEvent,
+)
+from .domain.queries import GetUserActivityQuery, GetUserQuery
+from .service import handlers, login, password_reset, reset_mails, sagas
 from .service.buses import CommandBus, EventBus, QueryBus
 from .service.dispatcher import EventDispatcher
 from .service.event_handlers import UserCreatedHandler
+from .service.projection import GetUserActivityHandler, UserActivityProjector
 from .settings import Settings
 
 
@@ -46,6 +59,7 @@ class App:
     tokens: TokenService
     local_strategy: LocalStrategy
     user_created_handler: UserCreatedHandler
+    projector: UserActivityProjector
     _graphql: Any = field(default=None, repr=False)
 
     def unit_of_work(self) -> UnitOfWork:
@@ -55,10 +69,12 @@ class App:
         return migrations.migrate(self.engine)
 
     def start(self) -> None:
-        """Apply pending migrations (if MIGRATIONS_RUN) and dispatch events left undispatched."""
+        """Apply pending migrations (if MIGRATIONS_RUN), dispatch events left undispatched, and
+        bring the read model up to the end of the event log."""
         if self.settings.MIGRATIONS_RUN:
             self.migrate()
         self.dispatcher.dispatch_pending()
+        self.projector.catch_up()
 
     def events(self, after_position: int = 0) -> list[StoredEvent]:
         with self.unit_of_work() as uow:
@@ -87,6 +103,7 @@ class App:
         return self._graphql.execute(query, variables, token=token, operation_name=operation_name)
 
     def close(self) -> None:
+        self.hasher.close()
         self.engine.dispose()
 
 
@@ -115,6 +132,7 @@ def bootstrap(
         memory_kib=settings.ARGON2_MEMORY_KIB,
         time_cost=settings.ARGON2_TIME_COST,
         concurrency=settings.HASH_CONCURRENCY,
+        queue_size=settings.HASH_QUEUE_SIZE,
     )
     tokens = TokenService(settings.JWT_SECRET, settings.JWT_EXPIRES_IN)
 
@@ -123,11 +141,12 @@ def bootstrap(
 
     command_bus.register(CreateUserCommand, handlers.CreateUserHandler(uow, hasher, settings))
     command_bus.register(
-        PerformLoginCommand, handlers.PerformLoginHandler(uow, hasher, tokens, settings)
+        PerformLoginCommand, login.PerformLoginHandler(uow, hasher, tokens, settings)
     )
     command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(uow))
-    command_bus.register(LockAccountCommand, handlers.LockAccountHandler(uow, settings))
+    command_bus.register(LockAccountCommand, login.LockAccountHandler(uow, settings))
     query_bus.register(GetUserQuery, handlers.GetUserHandler(uow))
+    register_password_reset(command_bus, event_bus, engine, uow, hasher, settings)
     user_created_handler = UserCreatedHandler()
     event_bus.register(UserCreatedEvent, user_created_handler)
     event_bus.register_saga(sagas.user_created, of_type=UserCreatedEvent)
@@ -146,7 +165,57 @@ def bootstrap(
         tokens=tokens,
         local_strategy=LocalStrategy(command_bus),
         user_created_handler=user_created_handler,
+        projector=register_read_model(engine, query_bus, event_bus, settings),
     )
     if start:
         app.start()
     return app
+
+
+def register_read_model(
+    engine: Engine, query_bus: QueryBus, event_bus: EventBus, settings: Settings
+) -> UserActivityProjector:
+    """Beyond the tutorial: the `user_activity` projection and the query that reads it. The
+    projector is registered for every event type: it keeps its place in the whole log."""
+    gap_timeout = timedelta(seconds=settings.PROJECTION_GAP_TIMEOUT_SECONDS)
+    projector = UserActivityProjector(engine, gap_timeout)
+    for event_type in Event.registry.values():
+        event_bus.register(event_type, projector)
+    query_bus.register(GetUserActivityQuery, GetUserActivityHandler(engine))
+    return projector
+
+
+def register_password_reset(
+    command_bus: CommandBus,
+    event_bus: EventBus,
+    engine: Engine,
+    uow: Callable[[], UnitOfWork],
+    hasher: PasswordHasher,
+    settings: Settings,
+) -> None:
+    """Beyond the tutorial: password reset's commands and sagas.
+
+    A reset request's unit of work does not dispatch its event: the relay (or dispatch_pending)
+    does, a moment later, so every request does the same work whether or not the email has an
+    account (the mail, if any, is written after the answer)."""
+
+    def uow_for_the_relay() -> UnitOfWork:
+        return UnitOfWork(engine, _leave_to_the_relay)
+
+    request_handler = password_reset.RequestPasswordResetHandler(uow_for_the_relay, settings)
+    command_bus.register(RequestPasswordResetCommand, request_handler)
+    command_bus.register(
+        SendPasswordResetEmailCommand, reset_mails.SendPasswordResetEmailHandler(uow, settings)
+    )
+    command_bus.register(
+        ResetPasswordCommand, password_reset.ResetPasswordHandler(uow, hasher, settings)
+    )
+    command_bus.register(
+        SendPasswordChangedEmailCommand, reset_mails.SendPasswordChangedEmailHandler(uow)
+    )
+    event_bus.register_saga(sagas.password_reset_requested, of_type=PasswordResetRequestedEvent)
+    event_bus.register_saga(sagas.password_changed, of_type=PasswordChangedEvent)
+
+
+def _leave_to_the_relay(events: list[Event]) -> None:
+    """A unit of work's `publish` that dispatches nothing: its events wait in the outbox."""

@@ -1,4 +1,4 @@
-"""The `cqrs-auth` command: migrate, events, demo, serve."""
+"""The `cqrs-auth` command: migrate, events, demo, project, serve."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 
+from . import doctor, workshop
 from .bootstrap import App, bootstrap
 from .domain.commands import CreateUserCommand
 from .domain.errors import KitError
@@ -56,6 +57,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_project(args: argparse.Namespace) -> int:
+    """Bring the read model up to the end of the event log, or rebuild it from the log alone."""
+    app = _app(args, start=False)
+    if app.settings.MIGRATIONS_RUN:
+        app.migrate()
+    progress = app.projector.rebuild() if args.rebuild else app.projector.catch_up()
+    done = "rebuilt from the log" if args.rebuild else "caught up"
+    print(
+        f"user_activity: {done}: {progress.applied} event(s) applied, "
+        f"checkpoint at position {progress.position}, {app.projector.row_count()} row(s)"
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .http.server import serve
 
@@ -72,10 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--interval", type=float, default=0.5, help=argparse.SUPPRESS)
     events.set_defaults(func=cmd_events)
     sub.add_parser("demo", help="sign up, log in, print the events").set_defaults(func=cmd_demo)
+    project = sub.add_parser("project", help="bring the user_activity read model up to date")
+    project.add_argument(
+        "--rebuild", action="store_true", help="empty it and apply the whole event log again"
+    )
+    project.set_defaults(func=cmd_project)
     serve = sub.add_parser("serve", help="serve GraphQL over HTTP at /graphql")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.set_defaults(func=cmd_serve)
+    doctor.register(sub)
+    workshop.register(sub)
     return parser
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, HttpUrl, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
@@ -34,10 +34,18 @@ class Settings(BaseSettings):
     ARGON2_MEMORY_KIB: int = Field(default=19456, ge=19456)  # OWASP minimum: 19 MiB
     ARGON2_TIME_COST: int = Field(default=2, ge=2)
     HASH_CONCURRENCY: int = Field(default=2, ge=1)  # argon2 takes ARGON2_MEMORY_KIB per call
+    HASH_QUEUE_SIZE: int = Field(default=32, ge=0)  # hashes that may wait; beyond: SERVER_BUSY
 
     LOGIN_MAX_FAILURES: int = Field(default=5, ge=1)
     LOGIN_FAILURE_WINDOW_SECONDS: int = Field(default=900, gt=0)
     LOGIN_LOCK_SECONDS: int = Field(default=900, gt=0)
+
+    # Beyond the tutorial: the read model and password reset (issue #9).
+    PROJECTION_GAP_TIMEOUT_SECONDS: int = Field(default=30, gt=0)
+    PASSWORD_RESET_URL: HttpUrl = HttpUrl("http://localhost:3000/reset-password")
+    PASSWORD_RESET_TTL_SECONDS: int = Field(default=1800, ge=60)
+    PASSWORD_RESET_MAX_REQUESTS: int = Field(default=3, ge=1)
+    PASSWORD_RESET_WINDOW_SECONDS: int = Field(default=3600, gt=0)
 
     MIGRATIONS_RUN: bool = True  # the tutorial's TypeORM `migrationsRun: true`
 

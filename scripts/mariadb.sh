@@ -3,6 +3,8 @@
 #   bash scripts/mariadb.sh start DIR   installs MariaDB if missing, starts a server with its data
 #                                       in DIR, creates database cqrs_auth_test and a user, and
 #                                       prints only its URL: mysql+pymysql://USER:PASS@127.0.0.1:PORT/cqrs_auth_test
+#                                       and writes DIR/admin-url: the URL of a user that may
+#                                       create databases and users (for `cqrs-auth workshop`)
 #   bash scripts/mariadb.sh stop DIR    stops that server (by the PID it recorded) and removes DIR
 # Logs go to stderr and DIR/mariadb.log. Works as root (CI) and as a normal user.
 set -euo pipefail
@@ -60,14 +62,18 @@ start() {
     sleep 0.1
   done
 
-  local password
+  local password admin_password
   password="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+  admin_password="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
   mariadb --no-defaults --socket="$dir/mysqld.sock" --user="$user" <<SQL
 CREATE DATABASE cqrs_auth_test CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE USER 'cqrs_auth'@'127.0.0.1' IDENTIFIED BY '$password';
 GRANT ALL PRIVILEGES ON cqrs_auth_test.* TO 'cqrs_auth'@'127.0.0.1';
+CREATE USER 'cqrs_admin'@'127.0.0.1' IDENTIFIED BY '$admin_password';
+GRANT ALL PRIVILEGES ON *.* TO 'cqrs_admin'@'127.0.0.1' WITH GRANT OPTION;
 SQL
-  log "ready (data in $dir/data, log in $dir/mariadb.log)"
+  (umask 077 && echo "mysql+pymysql://cqrs_admin:$admin_password@127.0.0.1:$port/" >"$dir/admin-url")
+  log "ready (data in $dir/data, log in $dir/mariadb.log, admin URL in $dir/admin-url)"
   echo "mysql+pymysql://cqrs_auth:$password@127.0.0.1:$port/cqrs_auth_test"
 }
 

@@ -1,80 +1,146 @@
-"""Failed-login counts per email, kept atomic in the database.
+"""The lockout's per-email row: login attempts are reserved here, atomically, before any hash.
 
-Each change is one statement inside the login's transaction: the database
-serialises concurrent failures on the row, so no increment is lost to a read-then-write race.
+`reserve` is one upsert (INSERT … ON DUPLICATE KEY UPDATE on MySQL/MariaDB, INSERT … ON CONFLICT
+DO UPDATE on SQLite) that counts the attempt only if the email is not locked and has room in its
+window, and stamps the row with the attempt's random token; the SELECT after it reads the token
+back (so it knows whether *this* request was admitted: MySQL's affected-row count cannot tell
+under CLIENT_FOUND_ROWS) and, in the same statement, the user the email belongs to. The database
+serialises concurrent upserts on the row, so however many requests race, at most
+LOGIN_MAX_FAILURES are admitted in a window.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Executable, case, delete, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Executable,
+    and_,
+    case,
+    delete,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..domain.model import User
 from .clock import from_db, to_db
 from .tables import login_failures as t
+from .tables import users
+from .users import to_user
 
 
 @dataclass(frozen=True)
-class FailureState:
-    failures: int
+class Reservation:
+    admitted: bool
+    attempt: int  # this attempt's number in the window (when admitted), else the count so far
     window_started_at: datetime
     locked_until: datetime | None
+    user: User | None  # the account with this email, if any
 
 
 class LoginFailures:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def state(self, email: str) -> FailureState | None:
-        row = self.connection.execute(select(t).where(t.c.emailNormalised == email)).first()
-        if row is None:
-            return None
-        locked = from_db(row.lockedUntil) if row.lockedUntil else None
-        return FailureState(row.failures, from_db(row.windowStartedAt), locked)
+    def reserve(
+        self, email: str, *, now: datetime, window_cutoff: datetime, max_attempts: int
+    ) -> Reservation:
+        """Count one login attempt for `email` if it may run: not locked (no lock, or one that
+        has ended) and fewer than `max_attempts` in a window that started after `window_cutoff`.
+        A window that has ended, or a lock that has, starts a new count at 1."""
+        token = secrets.token_hex(16)
+        self.connection.execute(
+            self._upsert(email, token, to_db(now), to_db(window_cutoff), max_attempts)
+        )
+        query = (
+            select(t.c.attempts, t.c.windowStartedAt, t.c.lockedUntil, t.c.attemptToken, users)
+            .outerjoin(users, users.c.emailNormalised == t.c.emailNormalised)
+            .where(t.c.emailNormalised == email)
+        )
+        row = self.connection.execute(query).one()
+        return Reservation(
+            admitted=row.attemptToken == token,
+            attempt=row.attempts,
+            window_started_at=from_db(row.windowStartedAt),
+            locked_until=from_db(row.lockedUntil) if row.lockedUntil else None,
+            user=to_user(row),
+        )
 
-    def record_failure(self, email: str, now: datetime, window_cutoff: datetime) -> int:
-        """Count one failure; a window older than `window_cutoff` starts again at 1.
-
-        One upsert statement (INSERT … ON DUPLICATE KEY UPDATE on MySQL/MariaDB, INSERT … ON
-        CONFLICT DO UPDATE on SQLite), so the first failures of an email can race too.
-        Returns the count in the current window.
-        """
-        now, cutoff = to_db(now), to_db(window_cutoff)
-        expired = t.c.windowStartedAt <= cutoff
-        # MySQL applies assignments left to right, later ones seeing earlier results: `failures`
-        # comes first, so both read the old `windowStartedAt`, as SQLite's always do.
-        assignments = [
-            ("failures", case((expired, 1), else_=t.c.failures + 1)),
-            ("windowStartedAt", case((expired, now), else_=t.c.windowStartedAt)),
+    def _upsert(
+        self, email: str, token: str, now: datetime, cutoff: datetime, max_attempts: int
+    ) -> Executable:
+        restart = or_(t.c.windowStartedAt <= cutoff, t.c.lockedUntil.is_not(None))
+        admitted = and_(
+            or_(t.c.lockedUntil.is_(None), t.c.lockedUntil <= now),
+            or_(restart, t.c.attempts < max_attempts),
+        )
+        # MySQL applies assignments left to right, each seeing the ones before; SQLite's all see
+        # the old row. So on MySQL the token is set first and the others ask whether it is ours.
+        mine = admitted if self.connection.dialect.name == "sqlite" else t.c.attemptToken == token
+        assignments: list[tuple[str, Any]] = [
+            ("attemptToken", case((admitted, token), else_=t.c.attemptToken)),
+            (
+                "attempts",
+                case((and_(mine, restart), 1), (mine, t.c.attempts + 1), else_=t.c.attempts),
+            ),
+            ("windowStartedAt", case((and_(mine, restart), now), else_=t.c.windowStartedAt)),
+            ("lockedUntil", case((mine, None), else_=t.c.lockedUntil)),
         ]
-        values = {"emailNormalised": email, "failures": 1, "windowStartedAt": now}
-        statement: Executable
+        values = {
+            "emailNormalised": email,
+            "attempts": 1,
+            "windowStartedAt": now,
+            "lockedUntil": None,
+            "attemptToken": token,
+        }
         if self.connection.dialect.name == "sqlite":
-            statement = (
+            return (
                 sqlite_insert(t)
                 .values(values)
                 .on_conflict_do_update(index_elements=[t.c.emailNormalised], set_=dict(assignments))
             )
-        else:
-            statement = mysql_insert(t).values(values).on_duplicate_key_update(assignments)
-        self.connection.execute(statement)
-        query = select(t.c.failures).where(t.c.emailNormalised == email)
-        return int(self.connection.execute(query).scalar_one())
+        return mysql_insert(t).values(values).on_duplicate_key_update(assignments)
 
-    def lock(self, email: str, until: datetime, max_failures: int) -> bool:
-        """Lock the email and start a fresh count, if it is (still) at the limit.
+    def release(self, email: str, reservation: Reservation) -> None:
+        """Give back an admitted attempt that never ran (the hash lane was full)."""
+        self.connection.execute(
+            update(t)
+            .where(_row(email), t.c.windowStartedAt == to_db(reservation.window_started_at))
+            .where(t.c.attempts > 0)
+            .values(attempts=t.c.attempts - 1)
+        )
 
-        Returns False when there was nothing to lock: a re-dispatched event, or already locked.
+    def lock(self, email: str, until: datetime, failed_at: datetime) -> bool:
+        """Lock this email until `until`, for the failure at `failed_at` that reached the limit.
+
+        Only if it is not locked already and that failure belongs to the current window: a
+        re-dispatched event (or one delivered late) locks nothing. The count stays as it is.
         """
         statement = (
             update(t)
-            .where(t.c.emailNormalised == email, t.c.failures >= max_failures)
-            .values(lockedUntil=to_db(until), failures=0)
+            .where(_row(email), t.c.lockedUntil.is_(None))
+            .where(t.c.windowStartedAt <= to_db(failed_at))
+            .values(lockedUntil=to_db(until))
         )
         return self.connection.execute(statement).rowcount > 0
 
-    def reset(self, email: str) -> None:
-        self.connection.execute(delete(t).where(t.c.emailNormalised == email))
+    def reset_attempts(self, email: str) -> None:
+        """After a successful login: the count starts again, but a lock stays where it is (a
+        login admitted before a lock must not lift it)."""
+        self.connection.execute(update(t).where(_row(email)).values(attempts=0))
+
+    def clear(self, email: str) -> None:
+        """Forget the email's attempts and its lock (a password reset does this)."""
+        self.connection.execute(delete(t).where(_row(email)))
+
+
+def _row(email: str) -> ColumnElement[bool]:
+    return t.c.emailNormalised == email

@@ -60,9 +60,50 @@ login_failures = Table(
     "login_failures",
     metadata,
     Column("emailNormalised", String(254), primary_key=True),
-    Column("failures", Integer, nullable=False),
+    Column("attempts", Integer, nullable=False),
     Column("windowStartedAt", DateTime, nullable=False),
     Column("lockedUntil", DateTime, nullable=True),
+    Column("attemptToken", String(32), nullable=True),
+)
+
+# Beyond the tutorial (sql/007-009): the read model, its checkpoint, and password reset.
+user_activity = Table(
+    "user_activity",
+    metadata,
+    Column("userId", LargeBinary(16), primary_key=True),
+    Column("emailNormalised", String(254), nullable=False, unique=True),
+    Column("signedUpAt", DateTime, nullable=False),
+    Column("loginCount", Integer, nullable=False),
+    Column("lastLoginAt", DateTime, nullable=True),
+    Column("failedLoginsSinceLastSuccess", Integer, nullable=False),
+    Column("lockedUntil", DateTime, nullable=True),
+    Column("passwordResetRequestedAt", DateTime, nullable=True),
+    Column("passwordChangedAt", DateTime, nullable=True),
+)
+
+projection_checkpoints = Table(
+    "projection_checkpoints",
+    metadata,
+    Column("projection", String(100), primary_key=True),
+    Column("position", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
+)
+
+password_reset_tokens = Table(
+    "password_reset_tokens",
+    metadata,
+    Column("userId", LargeBinary(16), primary_key=True),
+    Column("tokenHash", LargeBinary(32), nullable=False, unique=True),
+    Column("createdAt", DateTime, nullable=False),
+    Column("expiresAt", DateTime, nullable=False),
+    Column("usedAt", DateTime, nullable=True),
+)
+
+password_reset_requests = Table(
+    "password_reset_requests",
+    metadata,
+    Column("emailNormalised", String(254), primary_key=True),
+    Column("requests", Integer, nullable=False),
+    Column("windowStartedAt", DateTime, nullable=False),
 )
 
 # Recorded by the migration step, like TypeORM's `custom_migration_table` in the tutorial.

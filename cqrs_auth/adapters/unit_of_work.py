@@ -17,6 +17,8 @@ from ..tracing import traced
 from .event_store import EventStore
 from .login_failures import LoginFailures
 from .mail_outbox import MailOutbox
+from .reset_requests import ResetRequests
+from .reset_tokens import ResetTokens
 from .users import UserRepository
 
 Publish = Callable[[list[Event]], None]
@@ -27,6 +29,8 @@ class UnitOfWork:
     events: EventStore
     mail: MailOutbox
     login_failures: LoginFailures
+    reset_tokens: ResetTokens
+    reset_requests: ResetRequests
 
     def __init__(self, engine: Engine, publish: Publish) -> None:
         self._engine = engine
@@ -41,6 +45,8 @@ class UnitOfWork:
         self.events = EventStore(self._connection)
         self.mail = MailOutbox(self._connection)
         self.login_failures = LoginFailures(self._connection)
+        self.reset_tokens = ResetTokens(self._connection)
+        self.reset_requests = ResetRequests(self._connection)
         return self
 
     def add_event(self, event: Event) -> None:

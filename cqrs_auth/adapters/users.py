@@ -66,7 +66,7 @@ class UserRepository:
 
     def get_by_email(self, email_normalised: str) -> User | None:
         query = select(users).where(users.c.emailNormalised == email_normalised)
-        return _to_user(self.connection.execute(query).first())
+        return to_user(self.connection.execute(query).first())
 
     def get(self, user_id: str) -> User | None:
         try:
@@ -74,7 +74,7 @@ class UserRepository:
         except ValueError:
             return None
         query = select(users).where(users.c.userId == key)
-        return _to_user(self.connection.execute(query).first())
+        return to_user(self.connection.execute(query).first())
 
     def update_password_hash(self, user_id: str, password_hash: str) -> None:
         self.connection.execute(
@@ -84,8 +84,9 @@ class UserRepository:
         )
 
 
-def _to_user(row: Row | None) -> User | None:
-    if row is None:
+def to_user(row: Row | None) -> User | None:
+    """The user a row holds; None for no row, or for an outer join that found no user."""
+    if row is None or row.userId is None:
         return None
     return User(
         user_id=str(uuid.UUID(bytes=bytes(row.userId))),

@@ -1,21 +1,52 @@
 """Password hashing: one passlib CryptContext (from the maintained `libpass` fork), argon2id.
 
-argon2 takes its memory per call (19 MiB at the OWASP minimum), so the number of hashes running
-at once is bounded by a semaphore: a login storm queues instead of eating the machine's memory.
-argon2-cffi releases the GIL while hashing, so the bound is also real parallelism.
+The hash lane: argon2 takes ARGON2_MEMORY_KIB per call, so hashes run on a dedicated pool of
+HASH_CONCURRENCY threads, and at most HASH_QUEUE_SIZE more may wait for one. Beyond that a hash
+is refused at once with ServerBusy, so a login storm never holds more threads than the lane has
+room for, and every other request keeps its own threads. The dedicated threads also bound
+memory: glibc keeps a malloc arena per thread that has allocated, and argon2's blocks stay in the
+arena of the thread that ran them; only these HASH_CONCURRENCY threads ever do (and
+`one_malloc_arena_per_thread`, which `cqrs-auth serve` calls, keeps other threads out of those
+arenas). argon2-cffi releases the GIL while hashing, so the lane is also real parallelism.
 """
 
 from __future__ import annotations
 
+import ctypes
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from passlib.context import CryptContext
 
+from ..domain.errors import ServerBusy
 from ..tracing import traced
+
+T = TypeVar("T")
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+
+
+def one_malloc_arena_per_thread(threads: int) -> bool:
+    """Let up to `threads` threads each have a malloc arena of their own (glibc only).
+
+    glibc caps its arenas at 8 per core, so a busy server's threads share them; other threads'
+    small allocations then split an argon2 block freed in a shared arena, the next hash takes a
+    new block, and the lane's memory grows by fragments. With an arena each, every lane thread
+    reuses its one block. Returns False where the C library has no such setting.
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(M_ARENA_MAX, threads))
 
 
 class PasswordHasher:
-    def __init__(self, *, memory_kib: int, time_cost: int, concurrency: int) -> None:
+    def __init__(
+        self, *, memory_kib: int, time_cost: int, concurrency: int, queue_size: int
+    ) -> None:
         self.context = CryptContext(
             schemes=["argon2", "bcrypt"],  # bcrypt only to verify (and upgrade) legacy hashes
             deprecated=["bcrypt"],
@@ -24,19 +55,15 @@ class PasswordHasher:
             argon2__rounds=time_cost,
             argon2__parallelism=1,
         )
-        self._slots = threading.BoundedSemaphore(concurrency)
-        self._calls_lock = threading.Lock()
+        self._lane = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="hash-lane")
+        self._room = threading.BoundedSemaphore(concurrency + queue_size)
+        self._lock = threading.Lock()
         self.calls = 0  # how many hash or verify computations ran (tests count these)
-
-    def _count_call(self) -> None:
-        with self._calls_lock:
-            self.calls += 1
+        self.pending = 0  # how many hashes are running or waiting in the lane now
 
     @traced("PasswordHasher.hash")
     def hash(self, password: str) -> str:
-        with self._slots:
-            self._count_call()
-            return self.context.hash(password)
+        return self._in_lane(self.context.hash, password)
 
     @traced("PasswordHasher.verify")
     def verify_and_update(self, password: str, stored_hash: str | None) -> tuple[bool, str | None]:
@@ -45,9 +72,34 @@ class PasswordHasher:
         With no stored hash (no such user) verify against a dummy hash anyway, so that an
         unknown email costs the same time as a wrong password.
         """
-        with self._slots:
-            self._count_call()
-            if stored_hash is None:
-                self.context.dummy_verify()
-                return False, None
-            return self.context.verify_and_update(password, stored_hash)
+        return self._in_lane(self._verify, password, stored_hash)
+
+    def _verify(self, password: str, stored_hash: str | None) -> tuple[bool, str | None]:
+        if stored_hash is None:
+            self.context.dummy_verify()
+            return False, None
+        return self.context.verify_and_update(password, stored_hash)
+
+    def _in_lane(self, work: Callable[..., T], *args: object) -> T:
+        """Run `work` on the lane and wait for it; ServerBusy, running nothing, if it is full."""
+        if not self._room.acquire(blocking=False):
+            raise ServerBusy()
+        self._count(pending=1)
+        try:
+            return self._lane.submit(self._counted, work, *args).result()
+        finally:
+            self._count(pending=-1)
+            self._room.release()
+
+    def _counted(self, work: Callable[..., T], *args: object) -> T:
+        self._count(calls=1)
+        return work(*args)
+
+    def _count(self, *, calls: int = 0, pending: int = 0) -> None:
+        with self._lock:
+            self.calls += calls
+            self.pending += pending
+
+    def close(self) -> None:
+        """Stop the lane's threads once the hashes in it are done."""
+        self._lane.shutdown(wait=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 class Command:
@@ -37,8 +38,43 @@ class SendWelcomeEmailCommand(Command):
 
 @dataclass(frozen=True)
 class LockAccountCommand(Command):
-    """Issued by the lockout saga when an email reached the failure limit."""
+    """Issued by the lockout saga when an email reached the failure limit; `failed_at` is when
+    the failure that reached it happened (the lock lasts from then)."""
 
     email: str
     failures: int
+    causation_id: str
+    failed_at: datetime
+
+
+# Beyond the tutorial: password reset.
+
+
+@dataclass(frozen=True)
+class RequestPasswordResetCommand(Command):
+    email: str
+
+
+@dataclass(frozen=True)
+class SendPasswordResetEmailCommand(Command):
+    """Issued by the password-reset saga; `email` is normalised, `causation_id` is the id of the
+    PasswordResetRequestedEvent. Its handler makes the token and puts it in the mail."""
+
+    email: str
+    causation_id: str
+
+
+@dataclass(frozen=True)
+class ResetPasswordCommand(Command):
+    token: str = field(repr=False)
+    password: str = field(repr=False)
+    passwordConfirm: str = field(repr=False)  # noqa: N815 - as in CreateUserCommand
+
+
+@dataclass(frozen=True)
+class SendPasswordChangedEmailCommand(Command):
+    """Issued by the password-changed saga; `causation_id` is the PasswordChangedEvent's id."""
+
+    user_id: str
+    email: str
     causation_id: str

@@ -65,6 +65,18 @@ class TooManyAttempts(KitError):
         self.retry_after = retry_after
 
 
+class ServerBusy(KitError):
+    """Every hash slot is busy and the hash queue is full: try again shortly. Nothing was done."""
+
+    code = "SERVER_BUSY"
+
+    def __init__(self, retry_after: int = 1) -> None:
+        super().__init__(
+            f"The server is busy. Try again in {retry_after} second(s).", retryAfter=retry_after
+        )
+        self.retry_after = retry_after
+
+
 class NoHandlerError(KitError, LookupError):
     """A command or query was sent that no handler is registered for."""
 

@@ -122,3 +122,58 @@ class AccountLockedEvent(Event):
     @property
     def aggregate_id(self) -> str:
         return self.email
+
+
+# Beyond the tutorial: password reset. No event ever holds a reset token or its hash: the
+# token is only in the reset mail.
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordResetRequestedEvent(Event):
+    """A reset was asked for an email (normalised), whether or not an account has it: the request
+    does the same work either way, and the saga finds out later whether there is a user."""
+
+    email: str
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.email
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordResetEmailSentEvent(Event):
+    """The reset mail, with its link, is in the mail outbox; the link works until `expires_at`."""
+
+    user_id: str
+    email: str
+    mail_id: str
+    expires_at: str  # ISO 8601, UTC
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.user_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordChangedEvent(Event):
+    """A user set a new password with a reset token."""
+
+    user_id: str
+    email: str
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.user_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordChangedEmailSentEvent(Event):
+    """The mail telling the user that the password changed is in the mail outbox."""
+
+    user_id: str
+    email: str
+    mail_id: str
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.user_id

@@ -12,3 +12,10 @@ class Query:
 @dataclass(frozen=True)
 class GetUserQuery(Query):
     user_id: str
+
+
+@dataclass(frozen=True)
+class GetUserActivityQuery(Query):
+    """Beyond the tutorial: read the user's row of the `user_activity` read model."""
+
+    user_id: str

@@ -19,24 +19,63 @@ from .errors import ValidationError
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9._-]{3,100}")
 PASSWORD_MAX_LENGTH = 128
+EMAIL_MAX_LENGTH = 254  # RFC 5321's limit, and the VARCHAR(254) of every email column
 MAX_SIMILARITY = 0.7  # as Django's UserAttributeSimilarityValidator
 
 # zxcvbn ships a ranked list of the 30,000 most common passwords (from leaked-password corpora).
 COMMON_PASSWORDS = RANKED_DICTIONARIES["passwords"]
 
 
+def require_text(value: object, field: str) -> str:
+    """The value, if it is a string that UTF-8 can encode; a ValidationError naming `field` if not.
+
+    A JSON string may carry a lone UTF-16 surrogate ("\\ud800"), which Python keeps in a str but
+    no encoder, hasher or database accepts. Every handler calls this first, on every string it
+    gets, so such input is refused before any lookup or hash, the same way for every email.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(field, f"The {field} must be a string.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(
+            field, f"The {field} is not valid text: it holds a lone UTF-16 surrogate."
+        ) from None
+    return value
+
+
 @dataclass(frozen=True)
 class Email:
-    address: str  # as the user wrote it, with the domain normalised by email-validator
-    normalised: str  # lower-cased: what the unique index and every lookup use
+    """An email address in its two forms.
+
+    `address`: as the user wrote it, after email-validator's normalisation (local part in
+    Unicode NFC, RFC 6532 3.1; domain in its Unicode form, lower-cased).
+    `normalised`: the key every unique index and lookup uses: the local part lower-cased with
+    `str.lower()` (never `casefold()`: "ß" and "ss" stay two mailboxes) and brought back to NFC,
+    "@", and the domain's IDNA ASCII (punycode) form, so "bücher.example" and
+    "xn--bcher-kva.example" are the same domain.
+    """
+
+    address: str
+    normalised: str
 
 
-def parse_email(raw: str, field: str = "email") -> Email:
+def parse_email(raw: object, field: str = "email") -> Email:
+    text = require_text(raw, field)
     try:
-        parsed = validate_email(raw.strip(), check_deliverability=False)
+        parsed = validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
         raise ValidationError(field, f"Invalid email address: {exc}") from None
-    return Email(parsed.normalized, parsed.normalized.casefold())
+    local = unicodedata.normalize("NFC", parsed.local_part.lower())
+    return bounded(Email(parsed.normalized, f"{local}@{parsed.ascii_domain.lower()}"), field)
+
+
+def bounded(email: Email, field: str = "email") -> Email:
+    """Both forms must fit the email columns (VARCHAR(254): characters on MySQL/MariaDB), so
+    that every backend accepts or refuses the same addresses."""
+    if max(len(email.address), len(email.normalised)) > EMAIL_MAX_LENGTH:
+        raise ValidationError(field, f"An email address has at most {EMAIL_MAX_LENGTH} characters.")
+    return email
 
 
 def normalise_username(raw: str) -> str:

@@ -28,7 +28,8 @@ from graphql import (
     ValidationRule,
 )
 
-ONCE_PER_DOCUMENT = ("login", "signup")
+# resetPassword runs a hash and requestPasswordReset may send a mail: once each, like login.
+ONCE_PER_DOCUMENT = ("login", "signup", "requestPasswordReset", "resetPassword")
 
 Fold = Callable[[SelectionSetNode | None], int]
 

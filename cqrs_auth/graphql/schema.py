@@ -7,6 +7,8 @@ from ariadne import load_schema_from_path, make_executable_schema
 from graphql import GraphQLSchema
 
 from ..resources import schema_dir
+from .beyond_resolvers import user
+from .date_time import date_time
 from .resolvers import mutation, query
 from .scalars import email_address
 
@@ -16,4 +18,4 @@ def load_sdl() -> str:
 
 
 def build_schema() -> GraphQLSchema:
-    return make_executable_schema(load_sdl(), query, mutation, email_address)
+    return make_executable_schema(load_sdl(), query, mutation, user, email_address, date_time)

@@ -5,9 +5,11 @@ request gets 200; with `application/graphql-response+json` a response without `d
 validation or variable error) gets 400. A mutation sent by GET gets 405.
 
 The executor is synchronous (graphql-core's `execute_sync`, the same one the notebooks use), so
-it runs in worker threads, never on the event loop. A CapacityLimiter bounds those threads; the
-password hasher's own semaphore bounds the argon2 computations (HASH_CONCURRENCY of them, each
-taking ARGON2_MEMORY_KIB), so a login storm queues as cheap coroutines, not as memory.
+it runs in worker threads, never on the event loop. A CapacityLimiter bounds those threads. The
+password hasher runs argon2 in its own lane (HASH_CONCURRENCY threads, HASH_QUEUE_SIZE waiting,
+SERVER_BUSY beyond), so at most that many worker threads can be waiting for a hash: the limiter
+has CHEAP_REQUEST_THREADS more, and a `me`, a locked login or a bad request never waits behind
+a hash.
 """
 
 from __future__ import annotations
@@ -16,52 +18,38 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import anyio
-from ariadne.explorer import ExplorerGraphiQL
 from graphql import OperationType
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..graphql import GraphQLExecutor
 from .body import BodyTooLarge, read_limited_body
+from .graphiql import graphiql_page, static_files
 from .negotiation import GRAPHQL_RESPONSE_JSON, HTML, choose_media_type
 from .params import BadRequest, GraphQLParams, from_json_body, from_query_string
 
 if TYPE_CHECKING:
     from ..bootstrap import App
 
-GRAPHIQL_QUERY = """# Sign up, log in, then put the login's Authorization value into the
-# Headers tab as {"Authorization": "Bearer ..."} and ask for `me`.
-mutation Signup {
-  signup(input: {username: "ada", email: "ada@example.org",
-                 password: "correct horse battery staple",
-                 passwordConfirm: "correct horse battery staple"}) { username email }
-}
 
-mutation Login {
-  login(username: "ada@example.org", password: "correct horse battery staple") {
-    Authorization user expiresIn
-  }
-}
-
-query Me {
-  me { userId username email }
-}
-"""
+CHEAP_REQUEST_THREADS = 8
 
 
-def worker_threads(hash_concurrency: int) -> int:
-    """Room for every allowed hash plus as many requests that need none."""
-    return 2 * hash_concurrency
+def worker_threads(hash_concurrency: int, hash_queue_size: int) -> int:
+    """Room for every request the hash lane admits, plus threads only requests without a hash
+    can use (a request refused by a full lane gives its thread back at once)."""
+    return hash_concurrency + hash_queue_size + CHEAP_REQUEST_THREADS
 
 
 class GraphQLEndpoint:
     def __init__(self, kit: App) -> None:
         self.executor = GraphQLExecutor(kit)
         self.max_body_bytes = kit.settings.MAX_BODY_BYTES
-        self.limiter = anyio.CapacityLimiter(worker_threads(kit.settings.HASH_CONCURRENCY))
-        self.graphiql = ExplorerGraphiQL(title="cqrs-auth GraphiQL", default_query=GRAPHIQL_QUERY)
+        settings = kit.settings
+        threads = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
+        self.limiter = anyio.CapacityLimiter(threads)
 
     async def handle(self, request: Request) -> Response:
         is_get = request.method == "GET"
@@ -69,7 +57,7 @@ class GraphQLEndpoint:
         if media_type is None:
             return _errors("Acceptable: application/graphql-response+json, application/json.", 406)
         if media_type == HTML:
-            return HTMLResponse(self.graphiql.html(request))
+            return graphiql_page()
         try:
             params = await self._params(request)
         except BodyTooLarge as error:
@@ -116,5 +104,6 @@ def create_app(kit: App) -> Starlette:
         routes=[
             Route("/graphql", GraphQLEndpoint(kit).handle, methods=["GET", "POST"]),
             Route("/", lambda _: RedirectResponse("/graphql"), methods=["GET"]),
+            static_files(),
         ]
     )

@@ -10,8 +10,11 @@ from typing import Any
 import uvicorn
 
 from .. import telemetry
+from ..auth.passwords import one_malloc_arena_per_thread
 from ..bootstrap import App, bootstrap
-from .app import create_app
+from .app import create_app, worker_threads
+
+OTHER_THREADS = 8  # the event loop's, the outbox relay's, and a margin
 
 
 class DropQueryString(logging.Filter):
@@ -44,6 +47,9 @@ def serve(database_url: str | None = None, *, host: str = "127.0.0.1", port: int
         print(f"cqrs-auth serve: {error}", file=sys.stderr)
         return 2
     kit = bootstrap(database_url)
+    settings = kit.settings
+    workers = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
+    one_malloc_arena_per_thread(workers + settings.HASH_CONCURRENCY + OTHER_THREADS)
     try:
         print(f"GraphQL at http://{host}:{port}/graphql (open it in a browser for GraphiQL)")
         build_server(kit, host=host, port=port).run()

@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from ..domain.commands import Command, LockAccountCommand, SendWelcomeEmailCommand
-from ..domain.events import UserCreatedEvent, UserLoginFailedEvent
+from ..domain.commands import (
+    Command,
+    LockAccountCommand,
+    SendPasswordChangedEmailCommand,
+    SendPasswordResetEmailCommand,
+    SendWelcomeEmailCommand,
+)
+from ..domain.events import (
+    PasswordChangedEvent,
+    PasswordResetRequestedEvent,
+    UserCreatedEvent,
+    UserLoginFailedEvent,
+)
 
 
 def user_created(event: UserCreatedEvent) -> Iterator[Command]:
@@ -28,7 +39,23 @@ def login_failed(max_failures: int) -> Callable[[UserLoginFailedEvent], Iterator
     def lockout(event: UserLoginFailedEvent) -> Iterator[Command]:
         if event.failures >= max_failures:
             yield LockAccountCommand(
-                email=event.email, failures=event.failures, causation_id=event.event_id
+                email=event.email,
+                failures=event.failures,
+                causation_id=event.event_id,
+                failed_at=event.occurred_at,
             )
 
     return lockout
+
+
+def password_reset_requested(event: PasswordResetRequestedEvent) -> Iterator[Command]:
+    """ofType(PasswordResetRequestedEvent) -> SendPasswordResetEmailCommand (beyond the tutorial).
+    Whether the email has an account is for the command's handler to find out."""
+    yield SendPasswordResetEmailCommand(email=event.email, causation_id=event.event_id)
+
+
+def password_changed(event: PasswordChangedEvent) -> Iterator[Command]:
+    """ofType(PasswordChangedEvent) -> SendPasswordChangedEmailCommand (beyond the tutorial)."""
+    yield SendPasswordChangedEmailCommand(
+        user_id=event.user_id, email=event.email, causation_id=event.event_id
+    )

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from cqrs_auth.domain.errors import InvalidCredentials
+from cqrs_auth.http.app import worker_threads
 
 from .helpers import LOGIN, PASSWORD, RunningServer
 
@@ -94,7 +95,7 @@ def test_resolvers_and_hashing_run_in_worker_threads_not_on_the_event_loop(serve
 
 
 def test_concurrent_requests_run_in_a_bounded_number_of_threads(make_app):
-    kit = make_app(HASH_CONCURRENCY=1)
+    kit = make_app(HASH_CONCURRENCY=1, HASH_QUEUE_SIZE=1)
     in_flight, most = 0, 0
     lock = threading.Lock()
 
@@ -112,9 +113,9 @@ def test_concurrent_requests_run_in_a_bounded_number_of_threads(make_app):
     running = RunningServer(kit)
     try:
         body = {"query": LOGIN, "variables": {"email": "a@example.org", "password": PASSWORD}}
-        with ThreadPoolExecutor(8) as pool:
-            responses = list(pool.map(lambda _: httpx.post(running.url, json=body), range(8)))
+        with ThreadPoolExecutor(20) as pool:
+            responses = list(pool.map(lambda _: httpx.post(running.url, json=body), range(20)))
     finally:
         running.stop()
     assert all(r.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED" for r in responses)
-    assert most == 2  # 2 x HASH_CONCURRENCY worker threads, however many requests arrive
+    assert most == worker_threads(1, 1) == 10  # however many requests arrive

@@ -78,3 +78,30 @@ def test_schema_dir_resolves_inside_the_installed_package_when_the_repo_has_one(
     package = Path(installed["package"]).parent
     assert Path(installed["schema"]) == package / "_resources" / "schema"
     assert installed["schema_files"] == sorted(p.name for p in (ROOT / "schema").iterdir())
+
+
+SERVE_GRAPHIQL = """
+import json, re, sys
+from starlette.testclient import TestClient
+import cqrs_auth
+from cqrs_auth import bootstrap
+from cqrs_auth.http.app import create_app
+kit = bootstrap("sqlite:///" + sys.argv[1])
+with TestClient(create_app(kit)) as client:
+    page = client.get("/graphql", headers={"Accept": "text/html"})
+    assets = re.findall(r'(?:src|href)="(static/[^"]+)"', page.text)
+    served = {url: [client.get("/" + url).status_code, len(client.get("/" + url).content)]
+              for url in assets}
+print(json.dumps({"page": page.status_code, "served": served}))
+"""
+
+
+def test_the_installed_wheel_serves_graphiql_and_every_asset_it_loads(installed):
+    python = Path(installed["site"]) / "bin" / "python"
+    work = Path(installed["site"]).parent
+    report = json.loads(run(python, "-c", SERVE_GRAPHIQL, work / "kit.db", cwd=work))
+    assert report["page"] == 200
+    static = ROOT / "cqrs_auth" / "http"
+    assert "static/graphiql/graphiql.min.js" in report["served"]
+    for url, (status, size) in report["served"].items():
+        assert (status, size) == (200, (static / url).stat().st_size), url

@@ -1,5 +1,6 @@
 """Every scenario of the suite, with every logger at DEBUG and SQL echo on: no plaintext password
-and no hash appears in any log record or in any stored event."""
+and no hash appears in any log record or in any stored event; nor does a password reset token,
+its hash or a new password."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ from collections.abc import Iterator
 import pytest
 
 from cqrs_auth import GetUserQuery
-from cqrs_auth.domain.errors import ConflictError, InvalidCredentials, TooManyAttempts
+from cqrs_auth.auth.reset_tokens import hash_reset_token
+from cqrs_auth.domain.errors import (
+    ConflictError,
+    InvalidCredentials,
+    TooManyAttempts,
+    ValidationError,
+)
 
+from .beyond_helpers import NEW_PASSWORD, request_reset, reset_password, reset_tokens_mailed
 from .helpers import PASSWORD, WRONG_PASSWORD, log_in, sign_up, stored_hashes
 
 OTHER_PASSWORD = "a second user's own passphrase"
@@ -80,3 +88,56 @@ def test_no_password_or_hash_reaches_any_log_record_or_stored_event(make_app, ev
 
     payloads = json.dumps([stored.as_json() for stored in app.events()])
     assert [secret for secret in secrets if secret in payloads] == []
+
+
+REFUSED_NEW_PASSWORD = "ada@example.org is my password"  # refused: too like the email
+
+
+def run_a_password_reset_with_every_turn(app) -> list[ValidationError]:
+    """A reset whose mail fails once (a database error while storing the token), a reset that
+    is refused, one that works, a reuse, and requests for an email with no account."""
+    sign_up(app)
+    request_reset(app)
+    request_reset(app, "nobody@example.org")
+    with app.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE password_reset_tokens RENAME TO tokens_away")
+    assert app.dispatcher.dispatch_pending() == 2  # the mail's transaction fails and rolls back
+    with app.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE tokens_away RENAME TO password_reset_tokens")
+    assert app.dispatcher.dispatch_pending() == 1
+    [token] = reset_tokens_mailed(app)
+    errors = []
+    for password in (REFUSED_NEW_PASSWORD, NEW_PASSWORD, NEW_PASSWORD):
+        try:
+            reset_password(app, token, password)
+        except ValidationError as error:
+            errors.append(error)
+    assert [e.field for e in errors] == ["password", "token"]
+    assert log_in(app, password=NEW_PASSWORD)
+    return errors
+
+
+def test_no_reset_token_its_hash_or_a_new_password_reaches_a_log_an_event_or_an_error(
+    make_app, everything_at_debug
+):
+    app = make_app(SQL_ECHO=True)
+    errors = run_a_password_reset_with_every_turn(app)
+    [token] = reset_tokens_mailed(app)
+    token_hash = hash_reset_token(token)
+    secrets = [
+        token,
+        token_hash.hex(),
+        repr(token_hash)[2:-1],
+        NEW_PASSWORD,
+        REFUSED_NEW_PASSWORD,
+        *stored_hashes(app),
+    ]
+
+    logged = everything_logged(everything_at_debug.records)
+    assert "INSERT INTO password_reset_tokens" in logged  # SQL echo was on and captured
+    assert "failed on PasswordResetRequestedEvent" in logged  # and the mail's failure
+    assert [secret for secret in secrets if secret in logged] == [], "secrets in the log"
+    payloads = json.dumps([stored.as_json() for stored in app.events()])
+    assert [secret for secret in secrets if secret in payloads] == []
+    said = repr([(e.message, e.extensions) for e in errors])
+    assert [secret for secret in secrets if secret in said] == []

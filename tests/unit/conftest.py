@@ -17,7 +17,7 @@ from cqrs_auth.domain.commands import (
 )
 from cqrs_auth.domain.events import Event, UserCreatedEvent, UserLoginFailedEvent
 from cqrs_auth.domain.queries import GetUserQuery
-from cqrs_auth.service import handlers, sagas
+from cqrs_auth.service import handlers, login, sagas
 from cqrs_auth.service.buses import CommandBus, EventBus, QueryBus
 from cqrs_auth.settings import Settings
 
@@ -69,10 +69,10 @@ def build_fake_kit(*, with_sagas: bool = True, **overrides: object) -> FakeKit:
     command_bus.register(CreateUserCommand, handlers.CreateUserHandler(uow, hasher, settings))  # type: ignore[arg-type]
     command_bus.register(
         PerformLoginCommand,
-        handlers.PerformLoginHandler(uow, hasher, tokens, settings),  # type: ignore[arg-type]
+        login.PerformLoginHandler(uow, hasher, tokens, settings),  # type: ignore[arg-type]
     )
     command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(uow))  # type: ignore[arg-type]
-    command_bus.register(LockAccountCommand, handlers.LockAccountHandler(uow, settings))  # type: ignore[arg-type]
+    command_bus.register(LockAccountCommand, login.LockAccountHandler(uow, settings))  # type: ignore[arg-type]
     query_bus.register(GetUserQuery, handlers.GetUserHandler(uow))  # type: ignore[arg-type]
     if with_sagas:
         event_bus.register_saga(sagas.user_created, of_type=UserCreatedEvent)

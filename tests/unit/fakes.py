@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from cqrs_auth.adapters.clock import utcnow
-from cqrs_auth.adapters.login_failures import FailureState
+from cqrs_auth.adapters.login_failures import Reservation
 from cqrs_auth.adapters.mail_outbox import Mail
-from cqrs_auth.domain.errors import ConflictError
+from cqrs_auth.domain.errors import ConflictError, ServerBusy
 from cqrs_auth.domain.events import Event
 from cqrs_auth.domain.model import User
 
@@ -26,7 +26,7 @@ class FakeDatabase:
     users: dict[str, tuple[User, str, str]] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     mails: list[Mail] = field(default_factory=list)
-    failures: dict[str, FailureState] = field(default_factory=dict)
+    failures: dict[str, LockoutRow] = field(default_factory=dict)
 
 
 class FakeUsers:
@@ -80,30 +80,54 @@ class FakeMail:
         return list(self._db.mails)
 
 
+@dataclass(frozen=True)
+class LockoutRow:
+    """A login_failures row."""
+
+    attempts: int
+    window_started_at: datetime
+    locked_until: datetime | None = None
+
+
 class FakeLoginFailures:
+    """The lockout adapter's rules (cqrs_auth.adapters.login_failures), in Python."""
+
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
 
-    def state(self, email: str) -> FailureState | None:
-        return self._db.failures.get(email)
-
-    def record_failure(self, email: str, now: datetime, window_cutoff: datetime) -> int:
+    def reserve(
+        self, email: str, *, now: datetime, window_cutoff: datetime, max_attempts: int
+    ) -> Reservation:
         old = self._db.failures.get(email)
-        if old is None or old.window_started_at <= window_cutoff:
-            new = FailureState(1, now, old.locked_until if old else None)
+        user = FakeUsers(self._db).get_by_email(email)
+        if old and old.locked_until and old.locked_until > now:
+            return Reservation(False, old.attempts, old.window_started_at, old.locked_until, user)
+        if old is None or old.locked_until or old.window_started_at <= window_cutoff:
+            new = LockoutRow(1, now)  # a new window: the first attempt, or the one after a lock
+        elif old.attempts >= max_attempts:
+            return Reservation(False, old.attempts, old.window_started_at, None, user)
         else:
-            new = FailureState(old.failures + 1, old.window_started_at, old.locked_until)
+            new = dataclasses.replace(old, attempts=old.attempts + 1)
         self._db.failures[email] = new
-        return new.failures
+        return Reservation(True, new.attempts, new.window_started_at, None, user)
 
-    def lock(self, email: str, until: datetime, max_failures: int) -> bool:
-        old = self._db.failures.get(email)
-        if old is None or old.failures < max_failures:
+    def release(self, email: str, reservation: Reservation) -> None:
+        row = self._db.failures.get(email)
+        if row and row.window_started_at == reservation.window_started_at and row.attempts > 0:
+            self._db.failures[email] = dataclasses.replace(row, attempts=row.attempts - 1)
+
+    def lock(self, email: str, until: datetime, failed_at: datetime) -> bool:
+        row = self._db.failures.get(email)
+        if row is None or row.locked_until is not None or row.window_started_at > failed_at:
             return False
-        self._db.failures[email] = FailureState(0, old.window_started_at, until)
+        self._db.failures[email] = dataclasses.replace(row, locked_until=until)
         return True
 
-    def reset(self, email: str) -> None:
+    def reset_attempts(self, email: str) -> None:
+        if email in self._db.failures:
+            self._db.failures[email] = dataclasses.replace(self._db.failures[email], attempts=0)
+
+    def clear(self, email: str) -> None:
         self._db.failures.pop(email, None)
 
 
@@ -147,16 +171,27 @@ class FakeHasher:
         self.hashes = 0
         self.verifications = 0
         self.dummy_verifications = 0
+        self.busy = False  # when True, refuse like a full hash lane (ServerBusy), running nothing
+        self.before_verify: Callable[[], object] | None = None  # runs inside a verification
 
     @property
     def calls(self) -> int:
         return self.hashes + self.verifications + self.dummy_verifications
 
+    def _admit(self) -> None:
+        if self.busy:
+            raise ServerBusy()
+
     def hash(self, password: str) -> str:
+        self._admit()
         self.hashes += 1
         return self._digest(password)
 
     def verify_and_update(self, password: str, stored_hash: str | None) -> tuple[bool, str | None]:
+        self._admit()
+        if self.before_verify:
+            hook, self.before_verify = self.before_verify, None
+            hook()
         if stored_hash is None:
             self.dummy_verifications += 1
             return False, None

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from held_hashes import hold_hashes, wait_until  # tests/held_hashes.py
 from passlib.hash import argon2, bcrypt
 
 from cqrs_auth.auth.passwords import PasswordHasher
+from cqrs_auth.domain.errors import ServerBusy
 
 PASSWORD = "correct horse battery staple"
 
 
 def owasp_minimum() -> PasswordHasher:
-    return PasswordHasher(memory_kib=19456, time_cost=2, concurrency=2)
+    return PasswordHasher(memory_kib=19456, time_cost=2, concurrency=2, queue_size=4)
 
 
 def test_a_hash_is_argon2id_with_the_configured_parameters_and_never_the_password():
@@ -55,7 +59,7 @@ def test_no_stored_hash_still_runs_one_counted_verification_and_fails():
 
 
 def test_no_more_hashes_run_at_once_than_the_concurrency_bound():
-    hasher = PasswordHasher(memory_kib=19456, time_cost=2, concurrency=2)
+    hasher = PasswordHasher(memory_kib=19456, time_cost=2, concurrency=2, queue_size=4)
     running, most, started = 0, 0, 0
     lock = threading.Lock()
     real_hash = hasher.context.hash
@@ -80,3 +84,38 @@ def test_no_more_hashes_run_at_once_than_the_concurrency_bound():
         thread.join()
     assert started == 6
     assert 1 <= most <= 2
+
+
+def test_a_full_hash_lane_refuses_at_once_running_nothing_and_the_held_hashes_finish():
+    hasher = PasswordHasher(memory_kib=19456, time_cost=2, concurrency=1, queue_size=1)
+    held = hold_hashes(hasher)
+    results: list[str] = []
+    threads = [threading.Thread(target=lambda: results.append(hasher.hash(PASSWORD))) for _ in "ab"]
+    for thread in threads:
+        thread.start()
+    wait_until(lambda: hasher.pending == 2 and held.entered == 1, "one hash running, one waiting")
+    with pytest.raises(ServerBusy) as caught:
+        hasher.verify_and_update(PASSWORD, None)
+    assert caught.value.extensions == {"code": "SERVER_BUSY", "retryAfter": 1}
+    assert hasher.calls == 1
+    held.release()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 2 and hasher.calls == 2 and hasher.pending == 0
+    assert hasher.verify_and_update(PASSWORD, results[0]) == (True, None)
+
+
+def test_hashes_run_only_on_the_lanes_own_threads_whoever_asks():
+    hasher = PasswordHasher(memory_kib=19456, time_cost=2, concurrency=2, queue_size=30)
+    ran_on: set[str] = set()
+    real = hasher.context.dummy_verify
+
+    def recording() -> None:
+        ran_on.add(threading.current_thread().name)
+        real()
+
+    hasher.context.dummy_verify = recording  # type: ignore[method-assign]
+    with ThreadPoolExecutor(12) as callers:
+        list(callers.map(lambda _: hasher.verify_and_update(PASSWORD, None), range(24)))
+    assert hasher.calls == 24
+    assert 1 <= len(ran_on) <= 2 and all(name.startswith("hash-lane") for name in ran_on)

@@ -30,7 +30,10 @@ def test_failures_at_or_past_the_limit_issue_a_lock_command():
         event = UserLoginFailedEvent(email="a@example.org", failures=failures)
         assert list(lockout(event)) == [
             LockAccountCommand(
-                email="a@example.org", failures=failures, causation_id=event.event_id
+                email="a@example.org",
+                failures=failures,
+                causation_id=event.event_id,
+                failed_at=event.occurred_at,
             )
         ]
 

@@ -1,0 +1,150 @@
+"""The `user_activity` projection: a read model kept from the event log, apart from the write side.
+
+The projector is an event handler registered for every event type, because it keeps its place
+in the log: the checkpoint, the position of the last event it applied, which moves in the same
+transaction as the rows. Events reach it at least once and not always in log order (a failed
+dispatch is retried later by the relay, after newer events), so it never applies an event out
+of turn:
+
+- the event is the very next one after the checkpoint: apply it (two statements: move the
+  checkpoint onto it, change the row);
+- otherwise read the log from the checkpoint, in order, and apply what it missed ("catch up").
+  An event at or before the checkpoint is already applied: nothing to do.
+
+Positions are handed out when a transaction writes its event, but transactions commit in any
+order: position 11 may be visible while 10 is still being written. A catch-up stops before such
+a gap, and an event it could not reach raises ProjectionBehind, so it stays undispatched and the
+relay hands it over again. A gap that stays (its transaction rolled back) is passed once the
+event after it is PROJECTION_GAP_TIMEOUT_SECONDS old.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, Engine
+
+from ..adapters.checkpoints import Checkpoints
+from ..adapters.clock import utcnow
+from ..adapters.event_store import EventStore, StoredEvent
+from ..adapters.user_activity import UserActivityRows
+from ..domain.activity import UserActivity
+from ..domain.events import (
+    AccountLockedEvent,
+    Event,
+    PasswordChangedEvent,
+    PasswordResetRequestedEvent,
+    UserCreatedEvent,
+    UserLoggedInEvent,
+    UserLoginFailedEvent,
+)
+from ..domain.queries import GetUserActivityQuery
+from ..domain.rules import parse_email
+
+PROJECTION = "user_activity"
+BATCH = 500  # events read from the log at a time while catching up
+
+
+class ProjectionBehind(Exception):
+    """The projection cannot reach this event yet: an earlier one is still being committed."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    position: int  # the checkpoint after the run
+    applied: int  # events read from the log and applied (or skipped: no rule for them)
+
+
+def apply(event: Event, rows: UserActivityRows) -> None:
+    """The projection's rules: what each event changes in `user_activity` (one statement at
+    most). Events with no rule here change nothing."""
+    match event:
+        case UserCreatedEvent():
+            email = parse_email(event.email).normalised
+            rows.signed_up(event.user_id, email, event.occurred_at)
+        case UserLoggedInEvent():
+            rows.logged_in(event.user_id, event.occurred_at)
+        case UserLoginFailedEvent():
+            rows.login_failed(event.email)
+        case AccountLockedEvent():
+            rows.locked(event.email, datetime.fromisoformat(event.locked_until))
+        case PasswordResetRequestedEvent():
+            rows.reset_requested(event.email, event.occurred_at)
+        case PasswordChangedEvent():
+            rows.password_changed(event.user_id, event.occurred_at)
+
+
+class UserActivityProjector:
+    def __init__(self, engine: Engine, gap_timeout: timedelta) -> None:
+        self.engine, self.gap_timeout = engine, gap_timeout
+
+    def execute(self, event: Event) -> None:
+        """The event handler: apply `event` in turn, or catch up to it."""
+        if self._apply_if_next(event):
+            return
+        reached = self.catch_up().position
+        with self.engine.connect() as connection:
+            position = Checkpoints(connection).position_of(event.event_id)
+        if position is not None and position > reached:
+            raise ProjectionBehind(
+                f"{PROJECTION} is at position {reached}, before {event.type} at {position}: "
+                "an earlier event is not committed yet; this one stays undispatched"
+            )
+
+    def catch_up(self) -> Progress:
+        """Apply every event after the checkpoint, in log order (up to a gap still young)."""
+        with self.engine.begin() as connection:
+            return self._follow(connection, Checkpoints(connection).lock(PROJECTION))
+
+    def rebuild(self) -> Progress:
+        """Empty the table and apply the whole log again, in one transaction: readers see the
+        old rows until the new ones are complete."""
+        with self.engine.begin() as connection:
+            checkpoints = Checkpoints(connection)
+            checkpoints.lock(PROJECTION)
+            UserActivityRows(connection).delete_all()
+            checkpoints.move(PROJECTION, 0)
+            return self._follow(connection, 0)
+
+    def row_count(self) -> int:
+        with self.engine.connect() as connection:
+            return UserActivityRows(connection).count()
+
+    def _apply_if_next(self, event: Event) -> bool:
+        with self.engine.begin() as connection:
+            if not Checkpoints(connection).advance_onto(PROJECTION, event.event_id):
+                return False
+            apply(event, UserActivityRows(connection))
+        return True
+
+    def _follow(self, connection: Connection, start: int) -> Progress:
+        """Apply the events after `start` a batch at a time; leave the checkpoint on the last."""
+        rows, position, applied, more = UserActivityRows(connection), start, 0, True
+        while more:
+            batch = EventStore(connection).read(position, BATCH)
+            for stored in batch:
+                if self._young_gap_before(stored, position):
+                    break
+                if stored.type in Event.registry:
+                    apply(stored.to_event(), rows)
+                position, applied = stored.position, applied + 1
+            more = len(batch) == BATCH and position == batch[-1].position
+        if position != start:
+            Checkpoints(connection).move(PROJECTION, position)
+        return Progress(position, applied)
+
+    def _young_gap_before(self, stored: StoredEvent, position: int) -> bool:
+        """Whether positions are missing before `stored` that may still be committed."""
+        return stored.position != position + 1 and utcnow() - stored.occurred_at < self.gap_timeout
+
+
+class GetUserActivityHandler:
+    """The query handler: it reads the projection's table and nothing else."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def execute(self, query: GetUserActivityQuery) -> UserActivity | None:
+        with self.engine.connect() as connection:
+            return UserActivityRows(connection).get(query.user_id)

@@ -1,0 +1,97 @@
+"""`cqrs-auth workshop provision|teardown`: a database and a user per learner on one MySQL.
+
+    cqrs-auth workshop provision --learners 25 --admin-url mysql+pymysql://admin:pw@db-host/
+    cqrs-auth workshop teardown --admin-url mysql+pymysql://admin:pw@db-host/
+
+The admin URL may also come from WORKSHOP_ADMIN_URL (then its password is not in the shell's
+history). Provision prints learner -> DATABASE_URL and writes it to a CSV readable by you only;
+teardown drops exactly what provision recorded for the prefix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ..adapters.db import make_engine
+from .learners import Learner, provision, teardown
+from .registry import WorkshopError
+
+
+def write_csv(path: Path, learners: list[Learner]) -> None:
+    """Append to the CSV (a header first when it is new), readable by its owner only."""
+    is_new = not path.exists()
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with open(descriptor, "a", newline="") as out:
+        writer = csv.writer(out)
+        if is_new:
+            writer.writerow(["learner", "database", "user", "DATABASE_URL"])
+        writer.writerows([[x.number, x.name, x.name, x.database_url] for x in learners])
+
+
+def cmd_provision(args: argparse.Namespace) -> int:
+    engine = make_engine(args.admin_url)
+    try:
+        learners = provision(
+            engine, args.admin_url, learners=args.learners, prefix=args.prefix,
+            user_host=args.user_host, learner_host=args.learner_host,
+        )  # fmt: skip
+    finally:
+        engine.dispose()
+    csv_path = Path(args.csv or f"{args.prefix}-learners.csv")
+    write_csv(csv_path, learners)
+    width = max(len(x.name) for x in learners)
+    print(f"{'learner':<{width}}  DATABASE_URL")
+    for learner in learners:
+        print(f"{learner.name:<{width}}  {learner.database_url}")
+    print(f"wrote {csv_path} ({len(learners)} learners): it holds passwords, keep it to yourself")
+    return 0
+
+
+def cmd_teardown(args: argparse.Namespace) -> int:
+    engine = make_engine(args.admin_url)
+    try:
+        removed = teardown(engine, prefix=args.prefix)
+    finally:
+        engine.dispose()
+    if not removed:
+        print(f"nothing recorded for prefix {args.prefix!r}: nothing to remove")
+    for item in removed:
+        print(f"dropped {item.kind} {item.name}" + (f"@{item.host}" if item.host else ""))
+    return 0
+
+
+def guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """The command, with a missing admin URL and a WorkshopError said in one line."""
+
+    def run(args: argparse.Namespace) -> int:
+        if not args.admin_url:
+            print("error: --admin-url (or WORKSHOP_ADMIN_URL) is required", file=sys.stderr)
+            return 2
+        try:
+            return int(command(args))
+        except WorkshopError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+
+    return run
+
+
+def register(subcommands: argparse._SubParsersAction) -> None:
+    workshop = subcommands.add_parser("workshop", help="a database and a user per learner")
+    actions = workshop.add_subparsers(dest="action", required=True)
+    provision_parser = actions.add_parser("provision", help="create learners' databases")
+    provision_parser.add_argument("--learners", type=int, required=True)
+    provision_parser.add_argument("--csv", help="default: PREFIX-learners.csv")
+    provision_parser.add_argument("--user-host", default="%", help="hosts learners connect from")
+    provision_parser.add_argument("--learner-host", help="server host in the learners' URLs")
+    provision_parser.set_defaults(func=guarded(cmd_provision))
+    teardown_parser = actions.add_parser("teardown", help="remove what provision created")
+    teardown_parser.set_defaults(func=guarded(cmd_teardown))
+    for parser in (provision_parser, teardown_parser):
+        parser.add_argument("--admin-url", default=os.environ.get("WORKSHOP_ADMIN_URL"))
+        parser.add_argument("--prefix", default="learner", help="names are PREFIX_01, ...")

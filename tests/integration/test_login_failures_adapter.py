@@ -1,0 +1,129 @@
+"""The real lockout adapter on every backend, with the time passed in: the window, the lock and
+their exact edges, and statements that touch one email only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from cqrs_auth.adapters.clock import from_db
+from cqrs_auth.adapters.login_failures import LoginFailures, Reservation
+from cqrs_auth.adapters.tables import login_failures
+
+from .helpers import sign_up
+
+T0 = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)
+WINDOW = timedelta(seconds=900)
+LIMIT = 3
+ADA, BOB = "ada@example.org", "bob@example.org"
+
+
+class Lockout:
+    """The adapter, each call in its own committed transaction, as the login handler uses it."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def _run(self, method: str, *args, **kwargs):
+        with self.app.engine.begin() as connection:
+            return getattr(LoginFailures(connection), method)(*args, **kwargs)
+
+    def reserve(self, email: str, now: datetime) -> Reservation:
+        return self._run("reserve", email, now=now, window_cutoff=now - WINDOW, max_attempts=LIMIT)
+
+    def reserve_all(self, email: str, now: datetime, times: int = LIMIT) -> list[Reservation]:
+        return [self.reserve(email, now) for _ in range(times)]
+
+    def lock(self, email: str, until: datetime, failed_at: datetime = T0) -> bool:
+        return self._run("lock", email, until, failed_at)
+
+    def row(self, email: str):
+        query = select(login_failures).where(login_failures.c.emailNormalised == email)
+        with self.app.engine.connect() as connection:
+            return connection.execute(query).one_or_none()
+
+    def locked_until(self, email: str) -> datetime | None:
+        value = self.row(email).lockedUntil
+        return from_db(value) if value else None
+
+
+@pytest.fixture
+def lockout(app) -> Lockout:
+    return Lockout(app)
+
+
+def test_attempts_are_numbered_up_to_the_limit_and_then_refused(lockout):
+    reservations = lockout.reserve_all(ADA, T0, LIMIT + 2)
+    assert [(r.admitted, r.attempt) for r in reservations] == [
+        (True, 1),
+        (True, 2),
+        (True, 3),
+        (False, 3),
+        (False, 3),
+    ]
+    assert lockout.row(ADA).attempts == LIMIT
+
+
+def test_a_reservation_reads_the_account_of_the_email_in_the_same_statement(app, lockout):
+    user = sign_up(app, "ada", ADA)
+    assert lockout.reserve(ADA, T0).user.user_id == user.user_id
+    assert lockout.reserve(BOB, T0).user is None
+
+
+def test_the_window_ends_exactly_window_seconds_after_it_started(lockout):
+    lockout.reserve_all(ADA, T0)
+    assert not lockout.reserve(ADA, T0 + WINDOW - timedelta(microseconds=1)).admitted
+    renewed = lockout.reserve(ADA, T0 + WINDOW)
+    assert (renewed.admitted, renewed.attempt, renewed.window_started_at) == (True, 1, T0 + WINDOW)
+
+
+def test_a_lock_refuses_until_its_last_microsecond_and_its_end_starts_a_new_count(lockout):
+    lockout.reserve_all(ADA, T0)
+    until = T0 + timedelta(hours=2)  # long after the window, so only the lock refuses
+    assert lockout.lock(ADA, until) is True
+    refused = lockout.reserve(ADA, until - timedelta(microseconds=1))
+    assert (refused.admitted, refused.locked_until) == (False, until)
+    after = lockout.reserve(ADA, until)
+    assert (after.admitted, after.attempt, after.locked_until) == (True, 1, None)
+    assert lockout.locked_until(ADA) is None and lockout.row(ADA).attempts == 1
+
+
+def test_the_lock_statement_locks_only_the_email_it_names(lockout):
+    lockout.reserve_all(ADA, T0)
+    lockout.reserve_all(BOB, T0)
+    assert lockout.lock(ADA, T0 + WINDOW) is True
+    assert lockout.locked_until(ADA) == T0 + WINDOW
+    assert lockout.locked_until(BOB) is None
+    assert lockout.row(ADA).attempts == lockout.row(BOB).attempts == LIMIT
+
+
+def test_a_second_lock_or_one_for_a_failure_before_the_window_changes_nothing(lockout):
+    lockout.reserve_all(ADA, T0)
+    assert lockout.lock(ADA, T0 + WINDOW) is True
+    assert lockout.lock(ADA, T0 + 2 * WINDOW) is False
+    assert lockout.locked_until(ADA) == T0 + WINDOW
+    lockout.reserve_all(BOB, T0)
+    assert lockout.lock(BOB, T0 + WINDOW, failed_at=T0 - timedelta(microseconds=1)) is False
+    assert lockout.locked_until(BOB) is None
+
+
+def test_a_reset_after_success_keeps_the_lock_and_clear_forgets_both(lockout):
+    lockout.reserve_all(ADA, T0)
+    lockout.reserve_all(BOB, T0)
+    lockout.lock(ADA, T0 + WINDOW)
+    lockout._run("reset_attempts", ADA)
+    assert (lockout.row(ADA).attempts, lockout.locked_until(ADA)) == (0, T0 + WINDOW)
+    assert not lockout.reserve(ADA, T0 + timedelta(seconds=1)).admitted
+    lockout._run("clear", ADA)
+    assert lockout.row(ADA) is None and lockout.row(BOB).attempts == LIMIT
+
+
+def test_release_gives_an_attempt_back_only_in_the_window_it_was_taken_in(lockout):
+    first, *_, last = lockout.reserve_all(ADA, T0)
+    lockout._run("release", ADA, last)
+    assert lockout.row(ADA).attempts == LIMIT - 1
+    renewed = lockout.reserve(ADA, T0 + WINDOW)
+    lockout._run("release", ADA, first)  # taken in the old window: nothing to give back
+    assert lockout.row(ADA).attempts == renewed.attempt == 1

@@ -1,0 +1,88 @@
+"""The pure parts of password reset and of the read model: sagas, tokens, projection rules."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from cqrs_auth.auth.reset_tokens import hash_reset_token, new_reset_token
+from cqrs_auth.domain.commands import SendPasswordChangedEmailCommand, SendPasswordResetEmailCommand
+from cqrs_auth.domain.events import (
+    AccountLockedEvent,
+    PasswordChangedEmailSentEvent,
+    PasswordChangedEvent,
+    PasswordResetRequestedEvent,
+    UserCreatedEvent,
+    UserLoggedInEvent,
+    UserLoginFailedEvent,
+    WelcomeEmailSentEvent,
+)
+from cqrs_auth.service import sagas
+from cqrs_auth.service.projection import apply
+from cqrs_auth.service.reset_mails import token_from_link
+
+AT = datetime(2025, 5, 4, 12, 30, tzinfo=UTC)
+
+
+def test_a_reset_request_gets_a_reset_mail_command_caused_by_the_event():
+    event = PasswordResetRequestedEvent(email="ada@example.org")
+    assert list(sagas.password_reset_requested(event)) == [
+        SendPasswordResetEmailCommand(email="ada@example.org", causation_id=event.event_id)
+    ]
+
+
+def test_a_changed_password_gets_a_mail_command_caused_by_the_event():
+    event = PasswordChangedEvent(user_id="u-1", email="ada@example.org")
+    assert list(sagas.password_changed(event)) == [
+        SendPasswordChangedEmailCommand(
+            user_id="u-1", email="ada@example.org", causation_id=event.event_id
+        )
+    ]
+
+
+def test_a_reset_token_is_32_random_url_safe_bytes_and_its_hash_is_its_sha256():
+    tokens = {new_reset_token() for _ in range(100)}
+    assert len(tokens) == 100
+    for token in tokens:
+        assert len(base64.urlsafe_b64decode(token + "=")) == 32
+        assert hash_reset_token(token) == hashlib.sha256(token.encode()).digest()
+        assert token_from_link(f"Open https://example.org/reset#token={token}\n") == token
+
+
+class RecordingRows:
+    """Stands in for UserActivityRows: records which change each event asked for."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args: self.calls.append((name, args))
+
+
+def changes(event) -> list[tuple[str, tuple[Any, ...]]]:
+    rows = RecordingRows()
+    apply(event, rows)  # type: ignore[arg-type]
+    return rows.calls
+
+
+def test_each_event_makes_its_one_change_to_the_read_model_and_others_none():
+    locked = AccountLockedEvent(email="ada@example.org", failures=5, locked_until=AT.isoformat())
+    created = UserCreatedEvent(user_id="u-1", username="ada", email="Ada@Example.ORG")
+    logged_in = UserLoggedInEvent(user_id="u-1", email="ada@example.org", occurred_at=AT)
+    requested = PasswordResetRequestedEvent(email="ada@example.org", occurred_at=AT)
+    changed = PasswordChangedEvent(user_id="u-1", email="ada@example.org", occurred_at=AT)
+    assert changes(created) == [("signed_up", ("u-1", "ada@example.org", created.occurred_at))]
+    assert changes(logged_in) == [("logged_in", ("u-1", AT))]
+    assert changes(UserLoginFailedEvent(email="ada@example.org", failures=1)) == [
+        ("login_failed", ("ada@example.org",))
+    ]
+    assert changes(locked) == [("locked", ("ada@example.org", AT))]
+    assert changes(requested) == [("reset_requested", ("ada@example.org", AT))]
+    assert changes(changed) == [("password_changed", ("u-1", AT))]
+    for other in (
+        WelcomeEmailSentEvent(user_id="u-1", email="ada@example.org", mail_id="m-1"),
+        PasswordChangedEmailSentEvent(user_id="u-1", email="ada@example.org", mail_id="m-2"),
+    ):
+        assert changes(other) == []

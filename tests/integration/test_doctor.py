@@ -42,13 +42,15 @@ def test_a_migrated_database_is_reachable_and_migrated(make_app, database_url):
 def test_pending_migrations_are_ready_because_the_start_applies_them(bare_database, database_url):
     check = check_database(database_url)
     assert check.ok, check
-    assert check.what.endswith(": reachable; 4 migration(s) applied at start")
+    pending = len(migrations.available(make_url(database_url).get_dialect().name))
+    assert check.what.endswith(f": reachable; {pending} migration(s) applied at start")
 
 
 def test_pending_migrations_fail_when_nothing_applies_them_at_start(bare_database, database_url):
     check = check_database(database_url, migrations_run=False)
     assert not check.ok
-    assert check.what.endswith(": 4 migration(s) pending")
+    pending = len(migrations.available(make_url(database_url).get_dialect().name))
+    assert check.what.endswith(f": {pending} migration(s) pending")
     assert "cqrs-auth migrate" in check.advice
 
 

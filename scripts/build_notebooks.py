@@ -8,6 +8,11 @@ A source file is plain text, cut into cells by marker lines:
     app = fresh_app("01-the-database")
     %% code tags=solution,nbval-ignore-output
 
+Cells tagged `check` (an exercise's check) or `test` (asserts for nbval) are stored with their
+source collapsed (`jupyter.source_hidden`): nbval still runs them, a reader sees one line.
+A markdown line `{{navigation}}` becomes the links to the previous and next chapters, made from
+the sources' file names and first headings, so adding a chapter is adding its source.
+
 Usage:
     python scripts/build_notebooks.py            # build every notebook, execute, store outputs
     python scripts/build_notebooks.py 03 06      # only the chapters whose names start so
@@ -33,11 +38,36 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SOURCES = NOTEBOOKS / "src"
 MARKER = re.compile(r"^%% (markdown|code)(?: tags=([\w,-]+))?$")
+HIDDEN_TAGS = {"check", "test"}
+NAVIGATION = "{{navigation}}"
 KERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
-def parse(text: str) -> nbformat.NotebookNode:
+def title(source: Path) -> str:
+    """`2 Commands and handlers`, from the heading `# 2 · Commands and handlers`."""
+    heading = source.read_text().split("\n# ", 1)[1].split("\n", 1)[0]
+    return heading.replace(" · ", " ", 1)
+
+
+def navigation(source: Path) -> str:
+    """`[‹ 1 The database](01-…ipynb) · **2 Commands and handlers** · [3 Events … ›](03-…)`."""
+    chapters = sources([])
+    index = chapters.index(source)
+    parts = ["[Course](README.md)", f"**{title(source)}**"]
+    if index > 0:
+        before = chapters[index - 1]
+        parts.insert(1, f"[‹ {title(before)}]({notebook_path(before).name})")
+    if index + 1 < len(chapters):
+        after = chapters[index + 1]
+        parts.append(f"[{title(after)} ›]({notebook_path(after).name})")
+    else:
+        parts.append(f"back to [{title(chapters[0])}]({notebook_path(chapters[0]).name})")
+    return " · ".join(parts)
+
+
+def parse(source: Path) -> nbformat.NotebookNode:
     """The notebook a source file describes (no outputs)."""
+    text = source.read_text().replace(NAVIGATION, navigation(source))
     notebook = nbformat.v4.new_notebook()
     notebook.metadata.update(
         kernelspec=KERNEL, language_info={"name": "python", "pygments_lexer": "ipython3"}
@@ -52,6 +82,8 @@ def parse(text: str) -> nbformat.NotebookNode:
         cell = make(source)
         if tags:
             cell.metadata["tags"] = tags
+        if HIDDEN_TAGS & set(tags):
+            cell.metadata["jupyter"] = {"source_hidden": True}
         notebook.cells.append(cell)
 
     for line in text.splitlines():
@@ -91,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-execute", action="store_true")
     args = parser.parse_args(argv)
     for source in sources(args.chapters):
-        notebook = parse(source.read_text())
+        notebook = parse(source)
         if not args.no_execute:
             print(f"executing {source.stem} ...", flush=True)
             execute(notebook)

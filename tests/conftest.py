@@ -7,7 +7,7 @@ is unset they skip with a visible reason, and under REQUIRE_MYSQL=1 (CI) such a 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -62,6 +62,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = request.getfixturevalue("mysql_url")
     reset_mysql(url)
     return url
+
+
+def wrong_answer(check: Callable[..., object], *args: object) -> str:
+    """What an exercise's check says about a wrong answer (it must refuse it in words)."""
+    from cqrs_auth.course import NotYet
+
+    with pytest.raises(NotYet) as refused:
+        check(*args)
+    return str(refused.value)
 
 
 @pytest.fixture

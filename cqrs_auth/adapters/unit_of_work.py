@@ -13,6 +13,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, RootTransaction
 
 from ..domain.events import Event
+from ..tracing import traced
 from .event_store import EventStore, Lease
 from .login_failures import LoginFailures
 from .mail_outbox import MailOutbox
@@ -55,6 +56,7 @@ class UnitOfWork:
         self.events.append(event)
         self._pending.append(event)
 
+    @traced("UnitOfWork.commit")
     def commit(self) -> None:
         self._transaction.commit()
         self._committed.extend(self._pending)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..domain.commands import PerformLoginCommand
 from ..domain.model import LoginResult
+from ..tracing import traced
 
 if TYPE_CHECKING:
     from ..service.buses import CommandBus
@@ -23,6 +24,7 @@ class LocalStrategy:
     def __init__(self, command_bus: CommandBus) -> None:
         self.command_bus = command_bus
 
+    @traced("LocalStrategy.validate")
     def validate(self, email: str, password: str) -> LoginResult:
         """Return the logged-in user and token, or raise InvalidCredentials / TooManyAttempts."""
         return self.command_bus.execute(PerformLoginCommand(email=email, password=password))

@@ -21,6 +21,7 @@ from typing import TypeVar
 from passlib.context import CryptContext
 
 from ..domain.errors import ServerBusy
+from ..tracing import traced
 
 T = TypeVar("T")
 
@@ -60,9 +61,11 @@ class PasswordHasher:
         self.calls = 0  # how many hash or verify computations ran (tests count these)
         self.pending = 0  # how many hashes are running or waiting in the lane now
 
+    @traced("PasswordHasher.hash")
     def hash(self, password: str) -> str:
         return self._in_lane(self.context.hash, password)
 
+    @traced("PasswordHasher.verify")
     def verify_and_update(self, password: str, stored_hash: str | None) -> tuple[bool, str | None]:
         """Check a password; on success also return a new hash if the stored one is outdated.
 

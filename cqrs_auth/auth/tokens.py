@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import jwt
 
 from ..domain.errors import NotAuthenticated
+from ..tracing import traced
 
 ALGORITHM = "HS256"
 
@@ -21,11 +22,13 @@ class TokenService:
     secret: str
     expires_in: int
 
+    @traced("TokenService.issue")
     def issue(self, user_id: str) -> str:
         now = int(time.time())
         claims = {"sub": user_id, "iat": now, "exp": now + self.expires_in}
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
+    @traced("TokenService.verify")
     def verify(self, token: str) -> str:
         """Return the user id a valid token names; raise NotAuthenticated otherwise."""
         try:

@@ -17,7 +17,8 @@ class User:
 
 @dataclass(frozen=True)
 class UserView:
-    """The read model: what a query or a login answers with. No password, no hash."""
+    """What a query or a login answers with: the user, no password, no hash. (A view of the
+    users row, not a read model: a read model is kept apart, for reading, updated from events.)"""
 
     user_id: str
     username: str

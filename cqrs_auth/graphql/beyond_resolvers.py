@@ -12,6 +12,7 @@ from graphql import GraphQLResolveInfo
 from ..domain.activity import UserActivity
 from ..domain.commands import RequestPasswordResetCommand, ResetPasswordCommand
 from ..domain.queries import GetUserActivityQuery
+from ..tracing import traced_resolver
 from .context import Context
 from .resolvers import mutation
 
@@ -19,6 +20,7 @@ user = ObjectType("User")
 
 
 @user.field("activity")
+@traced_resolver
 def resolve_activity(parent: dict[str, str], info: GraphQLResolveInfo) -> dict[str, Any] | None:
     """Read only when asked for: `me { username }` runs no query on the projection."""
     context: Context = info.context
@@ -38,12 +40,14 @@ def resolve_activity(parent: dict[str, str], info: GraphQLResolveInfo) -> dict[s
 
 
 @mutation.field("requestPasswordReset")
+@traced_resolver
 def resolve_request_password_reset(_: Any, info: GraphQLResolveInfo, *, email: str) -> bool:
     context: Context = info.context
     return bool(context.app.command_bus.execute(RequestPasswordResetCommand(email)))
 
 
 @mutation.field("resetPassword")
+@traced_resolver
 def resolve_reset_password(
     _: Any, info: GraphQLResolveInfo, *, token: str, password: str, passwordConfirm: str
 ) -> bool:

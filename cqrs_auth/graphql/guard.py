@@ -17,6 +17,7 @@ from typing import Any
 from graphql import GraphQLResolveInfo
 
 from ..domain.model import LoginResult
+from ..tracing import traced
 from .context import Context
 
 Resolver = Callable[..., Any]
@@ -27,6 +28,7 @@ def local_auth_guard(resolver: Resolver) -> Resolver:
     (InvalidCredentials, TooManyAttempts) stops the request before the resolver runs."""
 
     @wraps(resolver)
+    @traced("local_auth_guard")
     def guarded(obj: Any, info: GraphQLResolveInfo, *, username: str, password: str) -> Any:
         context: Context = info.context
         context.login = context.app.local_strategy.validate(username, password)

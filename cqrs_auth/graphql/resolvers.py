@@ -15,6 +15,7 @@ from ..domain.commands import CreateUserCommand
 from ..domain.errors import NotAuthenticated
 from ..domain.model import UserView
 from ..domain.queries import GetUserQuery
+from ..tracing import traced_resolver
 from .context import Context
 from .guard import current_login, local_auth_guard
 
@@ -23,6 +24,7 @@ mutation = MutationType()
 
 
 @mutation.field("signup")
+@traced_resolver
 def resolve_signup(_: Any, info: GraphQLResolveInfo, *, input: dict[str, str]) -> dict[str, str]:
     context: Context = info.context
     user: UserView = context.app.command_bus.execute(CreateUserCommand(**input))
@@ -31,6 +33,7 @@ def resolve_signup(_: Any, info: GraphQLResolveInfo, *, input: dict[str, str]) -
 
 @mutation.field("login")
 @local_auth_guard
+@traced_resolver
 def resolve_login(_: Any, info: GraphQLResolveInfo) -> dict[str, str]:
     login = current_login(info)
     return {
@@ -41,6 +44,7 @@ def resolve_login(_: Any, info: GraphQLResolveInfo) -> dict[str, str]:
 
 
 @query.field("me")
+@traced_resolver
 def resolve_me(_: Any, info: GraphQLResolveInfo) -> dict[str, str] | None:
     context: Context = info.context
     if not context.token:

@@ -8,10 +8,12 @@ h11): h11 is what a plain install has and what the tests run; both get the head 
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 import uvicorn
 
+from .. import telemetry
 from ..auth.passwords import one_malloc_arena_per_thread
 from ..bootstrap import App, bootstrap
 from ..service.relay import OutboxRelay
@@ -51,6 +53,11 @@ def build_server(
 
 
 def serve(database_url: str | None = None, *, host: str = "127.0.0.1", port: int = 3000) -> int:
+    try:
+        tracing = telemetry.export_over_otlp() if telemetry.otlp_requested() else None
+    except telemetry.TelemetryUnavailable as error:
+        print(f"cqrs-auth serve: {error}", file=sys.stderr)
+        return 2
     kit = bootstrap(database_url)
     settings = kit.settings
     workers = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
@@ -63,4 +70,6 @@ def serve(database_url: str | None = None, *, host: str = "127.0.0.1", port: int
     finally:
         relay.stop()
         kit.close()
+        if tracing:
+            tracing.shutdown()  # sends the spans still queued
     return 0

@@ -21,6 +21,7 @@ from ..domain.commands import Command
 from ..domain.errors import NoHandlerError
 from ..domain.events import Event
 from ..domain.queries import Query
+from ..tracing import span
 
 log = logging.getLogger(__name__)
 
@@ -41,21 +42,29 @@ class _Bus:
             raise ValueError(f"{message_type.__name__} already has a handler")
         self._handlers[message_type] = handler
 
-    def execute(self, message: Any) -> Any:
-        handler = self._handlers.get(type(message))
+    def handler_for(self, message_type: type) -> Handler:
+        """The handler registered for a message type (the course runs it on a bus of its own)."""
+        handler = self._handlers.get(message_type)
         if handler is None:
-            raise NoHandlerError(type(message))
-        return handler.execute(message)
+            raise NoHandlerError(message_type)
+        return handler
+
+    def execute(self, message: Any) -> Any:
+        handler = self.handler_for(type(message))
+        with span(f"{type(handler).__name__}.execute", message=type(message).__name__):
+            return handler.execute(message)
 
 
 class CommandBus(_Bus):
     def execute(self, command: Command) -> Any:
-        return super().execute(command)
+        with span("CommandBus.execute", command=type(command).__name__):
+            return super().execute(command)
 
 
 class QueryBus(_Bus):
     def execute(self, query: Query) -> Any:
-        return super().execute(query)
+        with span("QueryBus.execute", query=type(query).__name__):
+            return super().execute(query)
 
 
 class EventBus:
@@ -71,11 +80,17 @@ class EventBus:
         self._sagas[of_type].append(saga)
 
     def publish(self, event: Event) -> bool:
+        with span("EventBus.publish", event=event.type, event_id=event.event_id):
+            return self._publish(event)
+
+    def _publish(self, event: Event) -> bool:
         ok = True
         for handler in self._handlers[type(event)]:
-            ok &= self._run(event, type(handler).__name__, partial(handler.execute, event))
+            name = type(handler).__name__
+            ok &= self._run(event, name, f"{name}.execute", partial(handler.execute, event))
         for saga in self._sagas[type(event)]:
-            ok &= self._run(event, saga.__name__, partial(self._run_saga, saga, event))
+            run = partial(self._run_saga, saga, event)
+            ok &= self._run(event, saga.__name__, f"saga {saga.__name__}", run)
         return ok
 
     def publish_all(self, events: Iterable[Event]) -> bool:
@@ -87,9 +102,10 @@ class EventBus:
                 self._command_bus.execute(command)
 
     @staticmethod
-    def _run(event: Event, name: str, call: Callable[[], Any]) -> bool:
+    def _run(event: Event, name: str, span_name: str, call: Callable[[], Any]) -> bool:
         try:
-            call()
+            with span(span_name, event=event.type, event_id=event.event_id):
+                call()
         except Exception:
             log.exception(
                 "%s failed on %s %s; the event stays undispatched", name, event.type, event.event_id

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..adapters.event_store import EventStore, Lease
 from ..domain.events import Event
+from ..tracing import traced
 from .buses import EventBus
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class EventDispatcher:
         self._event_bus = event_bus
         self.lease = lease
 
+    @traced("EventDispatcher.dispatch")
     def dispatch(self, events: list[Event]) -> None:
         """Run the handlers of events this process has claimed; mark each dispatched, or give
         its claim back. A database that fails here is logged, not raised: the command has

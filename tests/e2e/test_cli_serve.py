@@ -34,20 +34,24 @@ def served(database_url):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    yield _wait_for_server(process, port)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _wait_for_server(process: subprocess.Popen, port: int) -> str:
+    """The server's /graphql URL, once it answers; fails the test if it exits or hangs."""
     url = f"http://127.0.0.1:{port}/graphql"
     deadline = time.monotonic() + 30
     while True:
         try:
             httpx.get(url, params={"query": "{ __typename }"})
-            break
+            return url
         except httpx.TransportError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 pytest.fail(f"cqrs-auth serve did not start:\n{process.communicate()[0]}")
             time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def test_cqrs_auth_serve_applies_migrations_and_answers_signup_and_login(served):

@@ -49,7 +49,7 @@ def test_the_chapters_cells_are_those_of_their_sources():
         p.name for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     ]
     for source in sources:
-        expected = build.parse(source.read_text())
+        expected = build.parse(source)
         stored = nbformat.read(build.notebook_path(source), as_version=4)
         assert [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in stored.cells] == [
             (c.cell_type, c.source, c.metadata.get("tags", [])) for c in expected.cells

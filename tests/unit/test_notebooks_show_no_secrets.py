@@ -1,4 +1,5 @@
-"""No output (or saved widget state) of a course notebook shows a password or a hash.
+"""No output (or saved widget state) of a course notebook, chapter or exercise, shows a
+password, a hash or a whole JWT.
 
 Demo passwords may appear in a cell's source; they must never appear in what the cell printed,
 displayed or left in the notebook's metadata.
@@ -11,11 +12,15 @@ import json
 import re
 from pathlib import Path
 
+import jwt
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+COURSE = Path(__file__).resolve().parents[2] / "notebooks"
+CHAPTERS = sorted(COURSE.glob("[0-9][0-9]-*.ipynb"))
+NOTEBOOKS = CHAPTERS + sorted((COURSE / "exercises").glob("[0-9][0-9]-*.ipynb"))
 HASH = re.compile(r"\$(argon2(id|i|d)|2[aby])\$[^…\s'\"]*\$[A-Za-z0-9+/.]{8,}")
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16,}")
 PASSWORD_CALLS = {"CreateUserCommand": (2, 3), "signup": (2, 3), "validate": (1,)}
 
 
@@ -45,21 +50,34 @@ def demo_passwords(source: str) -> set[str]:
     return {text for text in found if len(text) >= 8}
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_no_output_of_a_chapter_shows_a_demo_password_or_a_hash(path: Path):
-    notebook = nbformat.read(path, as_version=4)
+def secrets_shown(notebook: nbformat.NotebookNode) -> list[str]:
+    """The hashes, whole JWTs and demo passwords in a notebook's outputs and metadata."""
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     passwords = set().union(*(demo_passwords(cell.source) for cell in code))
     shown = json.dumps([cell.outputs for cell in code]) + json.dumps(notebook.metadata)
-    assert not HASH.search(shown)
-    assert [p for p in passwords if p in shown] == []
+    found = [match.group() for pattern in (HASH, JWT) for match in pattern.finditer(shown)]
+    return found + [p for p in passwords if p in shown]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_output_of_a_chapter_or_exercise_shows_a_password_a_hash_or_a_token(path: Path):
+    assert secrets_shown(nbformat.read(path, as_version=4)) == []
+
+
+def test_the_check_finds_a_token_a_hash_and_a_password_in_an_output():
+    token = jwt.encode({"sub": "u", "iat": 1, "exp": 2}, "k" * 32, algorithm="HS256")
+    argon2 = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$ZGlnZXN0ZGlnZXN0ZGlnZXN0"
+    cell = nbformat.v4.new_code_cell('password = "a demo passphrase"')
+    cell.outputs = [nbformat.v4.new_output("stream", text=f"{token} {argon2} a demo passphrase")]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    assert secrets_shown(notebook) == [argon2, token, "a demo passphrase"]
 
 
 def test_the_check_finds_the_passwords_the_chapters_use():
     found = set().union(
         *(
             demo_passwords(cell.source)
-            for path in NOTEBOOKS
+            for path in CHAPTERS
             for cell in nbformat.read(path, as_version=4).cells
             if cell.cell_type == "code"
         )

@@ -1,8 +1,9 @@
-"""ipywidgets for the course's *Try it* chapter: a signup form, a login form, a live event log.
+"""The *Try it* chapter's signup and login forms (ipywidgets).
 
 The forms send the same commands as every other entry point (`CreateUserCommand`,
 `LocalStrategy.validate`), so the rules and errors are the kit's own. Each can be driven from
-code (set the fields' values, then `form.button.click()`), which is how nbval checks them.
+code (set the fields' values, then `form.button.click()`), which is how nbval checks them. Each
+submit is traced (`trace()`): the trace goes to `on_submit` and stays in `last_trace`.
 
 Nothing here ever shows a password or a hash: the password rules' feedback says which rules
 hold, not what was typed; the password fields are emptied after every submit (so the saved
@@ -15,16 +16,15 @@ import html
 from collections.abc import Callable
 
 import ipywidgets as w
-from zxcvbn import zxcvbn
 
-from .bootstrap import App
-from .course import event_rows
-from .domain import rules
-from .domain.commands import CreateUserCommand
-from .domain.errors import KitError
-from .domain.model import LoginResult, UserView
+from ..bootstrap import App
+from ..domain.commands import CreateUserCommand
+from ..domain.errors import KitError
+from ..domain.model import LoginResult, UserView
+from .feedback import feedback_html
+from .trace import Trace, trace
 
-STRENGTH = ["very weak", "weak", "so-so", "strong", "very strong"]
+OnSubmit = Callable[[Trace], None]
 
 
 class _Panel(w.VBox):
@@ -40,49 +40,6 @@ def _field(widget_type: type[w.Text], label: str, css: str) -> w.Text:
     return field
 
 
-def password_checks(
-    password: str, confirmation: str, *, username: str, email: str, min_length: int
-) -> list[tuple[str, bool]]:
-    """Each signup rule about the password, and whether it holds (cqrs_auth.domain.rules)."""
-    password = rules.normalise_password(password)
-    return [
-        (f"at least {min_length} characters", len(password) >= min_length),
-        (
-            f"at most {rules.PASSWORD_MAX_LENGTH} characters",
-            len(password) <= rules.PASSWORD_MAX_LENGTH,
-        ),
-        (
-            "not a common password",
-            bool(password) and password.casefold() not in rules.COMMON_PASSWORDS,
-        ),
-        (
-            "not too similar to the username or email",
-            bool(password) and not rules.too_similar(password, username, email),
-        ),
-        (
-            "both passwords match",
-            bool(password) and rules.normalise_password(confirmation) == password,
-        ),
-    ]
-
-
-def feedback_html(
-    password: str, confirmation: str, *, username: str, email: str, min_length: int
-) -> str:
-    checks = password_checks(
-        password, confirmation, username=username, email=email, min_length=min_length
-    )
-    items = "".join(f"<li>{'✅' if ok else '❌'} {html.escape(rule)}</li>" for rule, ok in checks)
-    advice = ""
-    if password:
-        result = zxcvbn(password[: rules.PASSWORD_MAX_LENGTH], user_inputs=[username, email])
-        hints = [result["feedback"]["warning"], *result["feedback"]["suggestions"]]
-        strength = STRENGTH[result["score"]]
-        advice = f"<div>zxcvbn strength: <b>{strength}</b>"
-        advice += "".join(f"<br>💡 {html.escape(hint)}" for hint in hints if hint) + "</div>"
-    return f"<ul style='list-style:none;padding-left:0;margin:0'>{items}</ul>{advice}"
-
-
 def _ok(message: str) -> str:
     return f"<span style='color:#1a7f37'>✅ {html.escape(message)}</span>"
 
@@ -95,7 +52,7 @@ def _failed(error: KitError) -> str:
 class _Form(_Panel):
     """A form's shared parts: its button, its result line, and a KitError shown, not raised."""
 
-    on_submit: Callable[[], None] | None
+    on_submit: OnSubmit | None
 
     def _controls(self, label: str, css_prefix: str) -> None:
         self.button = w.Button(description=label, button_style="primary")
@@ -111,17 +68,19 @@ class _Form(_Panel):
     def _report(self, action: Callable[[], str]) -> None:
         """Run `action`; show its success message, or the KitError it raised."""
         self.error = None
-        try:
-            self.result.value = _ok(action())
-        except KitError as error:
-            self.error = error
-            self.result.value = _failed(error)
+        with trace() as recorded:
+            try:
+                self.result.value = _ok(action())
+            except KitError as error:
+                self.error = error
+                self.result.value = _failed(error)
+        self.last_trace = recorded
         if self.on_submit:
-            self.on_submit()
+            self.on_submit(recorded)
 
 
 class SignupForm(_Form):
-    def __init__(self, app: App, on_submit: Callable[[], None] | None = None) -> None:
+    def __init__(self, app: App, on_submit: OnSubmit | None = None) -> None:
         self.app, self.on_submit = app, on_submit
         self.username = _field(w.Text, "username", "cqrs-signup-username")
         self.email = _field(w.Text, "email", "cqrs-signup-email")
@@ -173,7 +132,7 @@ class SignupForm(_Form):
 
 
 class LoginForm(_Form):
-    def __init__(self, app: App, on_submit: Callable[[], None] | None = None) -> None:
+    def __init__(self, app: App, on_submit: OnSubmit | None = None) -> None:
         self.app, self.on_submit = app, on_submit
         self.email = _field(w.Text, "email", "cqrs-login-email")
         self.password = _field(w.Password, "password", "cqrs-login-password")
@@ -193,42 +152,3 @@ class LoginForm(_Form):
             return f"Logged in as {login.user.username}: a JWT valid for {login.expires_in} s"
 
         self._report(log_in)
-
-
-COLUMNS = ["position", "type", "aggregateId", "payload", "dispatched"]
-
-
-class EventLogView(_Panel):
-    """The stored event log as a table; `refresh()` re-reads it (the forms call it)."""
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.table = w.HTML()
-        self.table.add_class("cqrs-event-log")
-        refresh = w.Button(description="Refresh", icon="refresh")
-        refresh.on_click(lambda _button: self.refresh())
-        super().__init__([w.HTML("<h3>Event log</h3>"), self.table, refresh])
-        self.refresh()
-
-    def refresh(self) -> None:
-        rows = event_rows(self.app.events())
-        self.count = len(rows)
-        head = "".join(f"<th style='text-align:left'>{c}</th>" for c in COLUMNS)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(row[c]))}</td>" for c in COLUMNS) + "</tr>"
-            for row in rows
-        )
-        empty = "" if rows else "<tr><td colspan='5'><i>no events yet</i></td></tr>"
-        self.table.value = (
-            f"<table><thead><tr>{head}</tr></thead><tbody>{body}{empty}</tbody></table>"
-        )
-
-
-class TryItPage(_Panel):
-    """The signup and login forms side by side, and the event log under them."""
-
-    def __init__(self, app: App) -> None:
-        self.event_log = EventLogView(app)
-        self.signup = SignupForm(app, on_submit=self.event_log.refresh)
-        self.login = LoginForm(app, on_submit=self.event_log.refresh)
-        super().__init__([w.HBox([self.signup, self.login]), self.event_log])

@@ -1,0 +1,105 @@
+"""The checks of chapters 1, 4, 5, 6 and 7: one answer each, a wrong one explained in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.errors import KitError
+from .exercises import expect, kind, written
+
+
+def check_events_sql(events_sql: Any) -> None:
+    written(events_sql, "events_sql")
+    expect(
+        isinstance(events_sql, str),
+        f"events_sql is a {kind(events_sql)}; expected the "
+        "SQL text (a str): read_sql('002_create_events.sql') returns it",
+    )
+    expect(
+        "CREATE TABLE events" in events_sql,
+        "events_sql is the SQL of another file; "
+        "expected the one that creates the events table, 002_create_events.sql",
+    )
+
+
+def check_dispatched_column(column: Any) -> None:
+    written(column, "dispatched_column")
+    expect(
+        column != "dispatched",
+        "`dispatched` is what event_table shows; the column in "
+        "the SQL has another name: find it in events_sql",
+    )
+    expect(
+        column == "dispatchedAt",
+        f"{column!r} is not the column that says whether an "
+        "event was dispatched (a time, NULL until then)",
+    )
+
+
+def check_user_id_from_token(user_id: Any, expected: str) -> None:
+    written(user_id, "grace_id")
+    expect(
+        not (isinstance(user_id, str) and user_id.count(".") == 2),
+        "grace_id is a whole JWT; decode it with decode_token(...) and take the claim 'sub'",
+    )
+    expect(
+        not isinstance(user_id, dict),
+        "grace_id is the decoded token (a dict); take ['claims']['sub'] from it",
+    )
+    expect(
+        user_id == expected,
+        f"grace_id is {user_id!r}; expected Grace's user id, the "
+        "'sub' claim of the token that Grace's login returned",
+    )
+
+
+def check_me_username(answer: Any) -> None:
+    written(answer, "answer")
+    expect(
+        isinstance(answer, dict),
+        f"answer is a {kind(answer)}; keep what app.graphql(...) returns, a dict",
+    )
+    errors = answer.get("errors") or [{}]
+    expect(
+        errors[0].get("extensions", {}).get("code") != "UNAUTHENTICATED",
+        "`me` answered UNAUTHENTICATED: pass Ada's token, app.graphql(query, token=authorization)",
+    )
+    expect("errors" not in answer, f"the query failed: {errors[0].get('message')}")
+    expect(
+        answer == {"data": {"me": {"username": "ada"}}},
+        f"answer is {answer}; expected "
+        "only the username: ask for `me { username }` and nothing else",
+    )
+
+
+def check_form_signup(page: Any, event_types: list[str]) -> None:
+    form = page.signup
+    expect(form.error is None, f"the form refused the signup: {getattr(form.error, 'message', '')}")
+    user = form.user
+    expect(
+        user is not None,
+        "the signup form has no user: set its four fields, then call "
+        "form.button.click() (the command bus alone does not fill the form)",
+    )
+    expect(user.username == "grace", f"the form signed up {user.username!r}; expected grace")
+    expect(
+        event_types[-2:] == ["UserCreatedEvent", "WelcomeEmailSentEvent"],
+        "grace's signup left no UserCreatedEvent and WelcomeEmailSentEvent at the end of the log",
+    )
+
+
+def check_email_conflict(error: Any) -> None:
+    written(error, "error")
+    expect(
+        isinstance(error, KitError),
+        f"error is a {kind(error)}; keep what expect_error(...) returns",
+    )
+    expect(
+        error.extensions.get("field") != "username",
+        "the signup clashed on the username; "
+        "use a new one (grace_two), so that only the email clashes",
+    )
+    expect(
+        error.extensions == {"code": "CONFLICT", "field": "email"},
+        f"the error is {error.extensions}; expected a CONFLICT on the email (GRACE@Example.org)",
+    )

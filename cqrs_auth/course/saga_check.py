@@ -1,0 +1,68 @@
+"""Chapter 3's saga exercise: no welcome mail for test users, one for everybody else."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from ..bootstrap import App
+from ..domain.commands import SendWelcomeEmailCommand
+from ..domain.events import UserCreatedEvent
+from ..service.buses import EventBus
+from .exercises import NotYet, expect, kind
+
+
+def _user_created(username: str) -> UserCreatedEvent:
+    return UserCreatedEvent(
+        user_id=str(uuid.uuid4()), username=username, email=f"{username}@example.org"
+    )
+
+
+def _commands(saga: Callable[[Any], Any], event: UserCreatedEvent) -> list[Any]:
+    result = saga(event)
+    if isinstance(result, SendWelcomeEmailCommand):
+        raise NotYet(
+            "the saga returned one SendWelcomeEmailCommand; a saga returns a list of commands "
+            "(or yields them, or returns None for none): return [command]"
+        )
+    try:
+        return list(result or ())
+    except TypeError:
+        raise NotYet(f"the saga returned a {kind(result)}; expected a list of commands") from None
+
+
+def _check_direct(saga: Callable[[Any], Any], tester: Any, person: Any) -> None:
+    for_tester = _commands(saga, tester)
+    expect(
+        for_tester == [],
+        f"for test_user the saga returned {len(for_tester)} command(s); expected none: "
+        "usernames that start with 'test' get no mail",
+    )
+    for_person = _commands(saga, person)
+    expect(
+        len(for_person) == 1 and isinstance(for_person[0], SendWelcomeEmailCommand),
+        f"for lin the saga returned {for_person}; expected one SendWelcomeEmailCommand",
+    )
+    [command] = for_person
+    expect(command.email == person.email, f"the mail goes to {command.email}, not {person.email}")
+    expect(
+        command.causation_id == person.event_id,
+        f"the command's causation_id is {command.causation_id!r}; expected the id of the event "
+        "that caused it, event.event_id (so that a re-dispatched event sends no second mail)",
+    )
+
+
+def check_welcome_saga(app: App, saga_bus: EventBus, saga: Callable[[Any], Any]) -> None:
+    """Called directly and through `saga_bus`, the saga mails lin and never test_user."""
+    tester, person = _user_created("test_user"), _user_created("lin")
+    _check_direct(saga, tester, person)
+    saga_bus.publish(tester)
+    saga_bus.publish(person)
+    causes = {mail.causation_id for mail in app.mails()}
+    expect(
+        person.event_id in causes,
+        "published on saga_bus, lin's UserCreatedEvent wrote no mail: register your saga with "
+        "saga_bus.register_saga(welcome_unless_test, of_type=UserCreatedEvent)",
+    )
+    expect(tester.event_id not in causes, "published on saga_bus, test_user got a mail")

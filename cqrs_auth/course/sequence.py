@@ -1,0 +1,67 @@
+"""A recorded trace as a Mermaid sequence diagram: who called whom, in order, and what failed.
+
+The diagram is made of names only (participants, message types, error classes), so it is the
+same on every run and every database; the times are in the timeline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .steps import Step
+
+CALLER = "you"
+LAYOUT = (
+    '%%{init: {"sequence": {"mirrorActors": false, "actorMargin": 10, "width": 120, '
+    '"boxMargin": 4, "messageMargin": 28, "wrap": true}}}%%'
+)
+
+
+def _participant_id(name: str) -> str:
+    return re.sub(r"\W", "_", name)
+
+
+def _label(name: str) -> str:
+    """`Create User Handler`: spaces where a long name may wrap. (Mermaid breaks a word that is
+    too long for its box anywhere, with a hyphen.)"""
+    if len(name) <= 9 or " " in name:
+        return name
+    if "_" in name:
+        middle = name.rfind("_", 0, len(name) // 2 + 3) + 1
+        return f"{name[:middle]} {name[middle:]}" if middle else name
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+
+
+def _message(name: str) -> str:
+    """`UserCreated Event`: a message type keeps its words together but its kind apart."""
+    return re.sub(r"(?<=[a-z])(?=(Command|Query|Event)$)", " ", name)
+
+
+class SequenceDiagram:
+    """Displays as a rendered diagram in JupyterLab (MIME type text/vnd.mermaid)."""
+
+    def __init__(self, steps: Sequence[Step]) -> None:
+        self.steps = list(steps)
+        self.source = "\n".join(self._lines())
+
+    def _lines(self) -> list[str]:
+        participants = dict.fromkeys(step.participant for step in self.steps)
+        lines = [LAYOUT, "sequenceDiagram", f"    participant {CALLER}"]
+        lines += [f"    participant {_participant_id(p)} as {_label(p)}" for p in participants]
+        ids = {step.span_id for step in self.steps}
+        for root in (step for step in self.steps if step.parent_id not in ids):
+            lines += self._calls(root, CALLER)
+        return lines
+
+    def _calls(self, step: Step, caller: str) -> list[str]:
+        callee = _participant_id(step.participant)
+        lines = [f"    {caller}->>+{callee}: {_message(step.action)}"]
+        for child in (s for s in self.steps if s.parent_id == step.span_id):
+            lines += self._calls(child, callee)
+        if step.error:
+            return [*lines, f"    {callee}--x-{caller}: {step.error}"]
+        return [*lines, f"    deactivate {callee}"]
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        return {"text/vnd.mermaid": self.source, "text/plain": self.source}

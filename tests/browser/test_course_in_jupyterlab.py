@@ -1,0 +1,150 @@
+"""The course in a real browser: JupyterLab under headless Chromium.
+
+- The *Try it* chapter, outputs cleared, is run from the Run menu; a user signs up through the
+  form by hand, and the event log shows the UserCreatedEvent and the trace view the click's
+  sequence diagram.
+- Chapter 4, opened as stored, shows its traces as sequence diagrams that JupyterLab's Mermaid
+  renderer drew (an SVG image), not as Mermaid source, and its test-only cells collapsed.
+
+Screenshots go to artifacts/ (kept by CI).
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from .jupyterlab import NOTEBOOKS, ROOT, jupyterlab
+
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SLOW = 120_000  # ms: running the whole notebook hashes a few passwords
+RENDERED_DIAGRAM = ".jp-OutputArea-output.jp-RenderedMermaid img[src^='data:image/svg+xml']"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"no Chromium at {CHROMIUM} (scripts/system-packages.sh installs it)",
+)
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Any]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(SLOW)
+            yield page
+        finally:
+            browser.close()
+
+
+def screenshot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def diagram_svg(image: Any) -> str:
+    """The SVG that Mermaid drew, from the image's data URL."""
+    source = image.get_attribute("src")
+    return urllib.parse.unquote(source.split(",", 1)[1])
+
+
+def run_all_cells(page: Any, attempts: int = 3) -> None:
+    """Run > Run All Cells, once the kernel is idle. A click made while the kernel is still
+    connecting can be lost, so try again until the first cell has run."""
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for()
+    first_prompt = page.locator(".jp-InputArea-prompt", has_text="[1]:")
+    for attempt in range(attempts):
+        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        try:
+            first_prompt.first.wait_for(timeout=20_000)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+
+
+def sign_up_by_hand(page: Any, expect: Any) -> None:
+    page.locator(".cqrs-signup-username input").fill("browser_user")
+    page.locator(".cqrs-signup-email input").fill("browser.user@example.org")
+    page.locator(".cqrs-signup-password input").fill("short")
+    feedback = page.locator(".cqrs-signup-feedback")
+    expect(feedback).to_contain_text("❌ at least 15 characters")
+    page.locator(".cqrs-signup-password input").fill("typed in a real browser tab")
+    page.locator(".cqrs-signup-confirm input").fill("typed in a real browser tab")
+    expect(feedback).to_contain_text("✅ at least 15 characters")
+    expect(feedback).to_contain_text("✅ both passwords match")
+    page.locator(".cqrs-signup-button").click()
+
+
+def test_a_signup_in_the_try_it_form_shows_its_event_in_the_log_and_its_trace(
+    tmp_path: Path, browser_page: Any
+):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page = browser_page
+    with jupyterlab(tmp_path, "06-try-it.ipynb", clear_outputs=True) as url:
+        try:
+            page.goto(url)
+            page.locator(".jp-Notebook").wait_for()
+            run_all_cells(page)
+            log = page.locator(".cqrs-event-log")
+            # The notebook's own cells sign up grace through the form: wait for her event.
+            log.filter(has_text="grace@example.org").wait_for()
+            log.scroll_into_view_if_needed()
+            sign_up_by_hand(page, expect)
+            row = log.locator("tr", has_text="browser_user").filter(has_text="UserCreatedEvent")
+            row.wait_for()
+            expect(page.locator(".cqrs-signup-result")).to_contain_text("Signed up browser_user")
+            expect(page.locator(".cqrs-signup-password input")).to_have_value("")
+            diagram = page.locator(f".cqrs-trace {RENDERED_DIAGRAM}")
+            diagram.wait_for()
+            assert "CreateUser" in diagram_svg(diagram)
+            expect(page.locator(".cqrs-trace .cqrs-timeline")).to_contain_text("PasswordHasher")
+            diagram.scroll_into_view_if_needed()
+            screenshot(page, "try-it-in-jupyterlab.png")
+        except Exception:
+            screenshot(page, "try-it-failure.png")
+            raise
+
+
+def test_a_chapter_shows_its_traces_as_rendered_sequence_diagrams(
+    tmp_path: Path, browser_page: Any
+):
+    page = browser_page
+    with jupyterlab(tmp_path, "04-logging-in.ipynb", clear_outputs=False) as url:
+        try:
+            page.goto(url)
+            page.locator(".jp-Notebook").wait_for()
+            diagrams = page.locator(RENDERED_DIAGRAM)
+            diagrams.nth(3).wait_for()  # the good, wrong, third-failure and locked logins
+            first = diagrams.first
+            svg = diagram_svg(first)
+            assert "<svg" in svg and 'aria-roledescription="sequence"' in svg
+            assert "PerformLogin" in svg and "Password" in svg
+            assert first.bounding_box()["width"] > 600  # as wide as the notebook: readable
+            cells = nbformat.read(NOTEBOOKS / "04-logging-in.ipynb", as_version=4).cells
+            hidden = [c for c in cells if c.metadata.get("jupyter", {}).get("source_hidden")]
+            assert page.locator(".jp-Cell .jp-InputPlaceholder").count() == len(hidden) > 5
+            first.scroll_into_view_if_needed()
+            screenshot(page, "trace-in-chapter-4.png")
+        except Exception:
+            screenshot(page, "trace-in-chapter-4-failure.png")
+            raise

@@ -2,8 +2,31 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+SQLITE_BUSY_SECONDS = 30
+
+
+def use_wal(dbapi_connection: sqlite3.Connection) -> None:
+    """Put the database file in WAL mode (once set, the file keeps it).
+
+    Switching needs the file to itself, and SQLite answers "database is locked" at once, without
+    waiting, while another connection holds a lock: several processes opening a new file together
+    meet this. So wait and try again, as long as a busy statement would wait.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -15,13 +38,15 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
-    engine = create_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": 30})
+    engine = create_engine(
+        url, echo=echo, hide_parameters=True, connect_args={"timeout": SQLITE_BUSY_SECONDS}
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" event emit BEGIN
         if parsed.database not in (None, "", ":memory:"):
-            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            use_wal(dbapi_connection)
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
     @event.listens_for(engine, "begin")

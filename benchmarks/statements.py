@@ -10,12 +10,15 @@ request is counted by the database itself:
   ROLLBACK included) plus `Com_admin_commands` (pings, which `Questions` leaves out), less the
   SHOW statements of the count itself;
 - SQLite: every statement the library runs (`sqlite3`'s trace callback: BEGIN IMMEDIATE, COMMIT
-  and ROLLBACK included).
+  and ROLLBACK included)
+(cqrs_auth/adapters/statement_count.py).
 
 The read model's projector runs during the request (the event is dispatched right after its
 commit); its statements are counted the same way around each of its calls and shown apart. The
 signup's saga (the welcome mail and its event) is part of the signup's count. Each figure is the
-median of `--rounds` requests (min-max when they differ).
+median of `--rounds` requests (min-max when they differ). The dispatched events' marks are not
+part of any request: the relay writes them on its next run, all in one statement; the last row
+counts that run for every event of the benchmark.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-import pymysql
 from common import (
     LOGIN,
     ME,
@@ -40,69 +42,17 @@ from common import (
     signup_variables,
     token_for,
 )
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
 
 from cqrs_auth import bootstrap
-
-STATUS = "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_admin_commands')"
-
-
-class MariaDBCounter:
-    """Statements the server has run, less this counter's own SHOW statements."""
-
-    def __init__(self, url: str) -> None:
-        parts = make_url(url)
-        self.connection = pymysql.connect(
-            host=parts.host, port=parts.port or 3306, user=parts.username,
-            password=parts.password, autocommit=True,
-        )  # fmt: skip
-        self.reads = 0
-
-    def __call__(self) -> int:
-        with self.connection.cursor() as cursor:
-            cursor.execute(STATUS)
-            total = sum(int(value) for _, value in cursor.fetchall())
-        self.reads += 1
-        return total - self.reads
-
-
-class SQLiteCounter:
-    """Statements SQLite has run on the engine's connections (its trace callback)."""
-
-    def __init__(self, engine: Any) -> None:
-        self.statements: list[str] = []
-
-        @event.listens_for(engine, "checkout")
-        def trace(dbapi_connection: Any, *_: Any) -> None:
-            dbapi_connection.set_trace_callback(self.statements.append)
-
-    def __call__(self) -> int:
-        return len(self.statements)
-
-
-class ProjectionShare:
-    """Counts the statements sent inside the projector's calls."""
-
-    def __init__(self, kit: Any, counter: Callable[[], int]) -> None:
-        self.counter, self.sent = counter, 0
-        real = kit.projector.execute
-
-        def counted(event: Any) -> None:
-            before = counter()
-            try:
-                real(event)
-            finally:
-                self.sent += counter() - before
-
-        kit.projector.execute = counted
+from cqrs_auth.adapters.statement_count import StatementsInside, statement_counter
 
 
 def measure(url: str, rounds: int) -> dict[str, list[tuple[int, int]]]:
     """For each request: (statements without the projection, the projection's) per round."""
     kit = bootstrap(url, LOGIN_MAX_FAILURES=10**6)
-    counter = MariaDBCounter(url) if url.startswith("mysql") else SQLiteCounter(kit.engine)
-    projection = ProjectionShare(kit, counter)
+    counter = statement_counter(kit.engine)
+    projection = StatementsInside(counter)
+    kit.projector.execute = projection.wrap(kit.projector.execute)  # type: ignore[method-assign]
     server = ServerThread(kit)
     counts: dict[str, list[tuple[int, int]]] = {}
     try:
@@ -123,6 +73,9 @@ def measure(url: str, rounds: int) -> dict[str, list[tuple[int, int]]]:
                     inside = projection.sent - projected
                     total = counter() - before
                     counts.setdefault(name, []).append((total - inside, inside))
+        before = counter()
+        marked = kit.dispatcher.write_marks()
+        counts[f"relay run: marks of {marked} events"] = [(counter() - before, 0)]
     finally:
         server.stop()
         kit.close()

@@ -38,7 +38,7 @@ from ..domain.model import User
 from .clock import from_db, to_db
 from .tables import login_failures as t
 from .tables import users
-from .users import to_user
+from .users import USER, to_user
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class LoginFailures:
 
 ROW = t.c.emailNormalised == bindparam("email")
 RESERVATION = (
-    select(t.c.attempts, t.c.windowStartedAt, t.c.lockedUntil, t.c.attemptToken, users)
+    select(t.c.attempts, t.c.windowStartedAt, t.c.lockedUntil, t.c.attemptToken, *USER)
     .outerjoin(users, users.c.emailNormalised == t.c.emailNormalised)
     .where(ROW)
 )

@@ -16,7 +16,7 @@ from cqrs_auth.adapters.login_failures import Reservation
 from cqrs_auth.adapters.mail_outbox import Mail
 from cqrs_auth.domain.errors import ConflictError, ServerBusy
 from cqrs_auth.domain.events import Event
-from cqrs_auth.domain.model import User
+from cqrs_auth.domain.model import User, UserView
 
 
 @dataclass
@@ -44,6 +44,10 @@ class FakeUsers:
     def get(self, user_id: str) -> User | None:
         row = self._db.users.get(user_id)
         return row[0] if row else None
+
+    def view(self, user_id: str) -> UserView | None:
+        user = self.get(user_id)
+        return UserView.of(user) if user else None
 
     def get_by_email(self, email_normalised: str) -> User | None:
         return next((u for u, _, e in self._db.users.values() if e == email_normalised), None)

@@ -105,3 +105,26 @@ def test_no_jwt_secret_in_production_is_refused(monkeypatch):
 
 def test_the_secret_is_not_shown_in_the_settings_repr():
     assert SECRET not in repr(Settings(JWT_SECRET=SECRET))
+
+
+def test_a_token_verified_before_is_refused_once_it_has_expired(monkeypatch):
+    tokens = TokenService(SECRET, expires_in=60)
+    token = tokens.issue("user-1")
+    assert tokens.verify(token) == "user-1"  # remembered from here on
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    with pytest.raises(NotAuthenticated):
+        tokens.verify(token)
+
+
+def test_a_refused_token_is_refused_again_and_a_good_one_is_decoded_once(monkeypatch):
+    tokens = TokenService(SECRET, expires_in=60)
+    token = tokens.issue("user-1")
+    decoded = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: decoded.append(1) or real_decode(*a, **k))
+    for _ in range(3):
+        assert tokens.verify(token) == "user-1"
+        with pytest.raises(NotAuthenticated):
+            tokens.verify(token + "x")
+    assert len(decoded) == 1 + 3  # the good token once, the bad one every time

@@ -158,14 +158,14 @@ def children(pid: int) -> list[int]:
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 
 
-class NoHashServer:
-    """benchmarks/nohash.py in a process of its own: `cqrs-auth serve` without the hash."""
+class BenchServer:
+    """A benchmark server script (nohash.py, floor.py) in a process of its own."""
 
-    def __init__(self, database_url: str, workers: int = 1) -> None:
+    def __init__(self, script: str, database_url: str, workers: int = 1, *extra: str) -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}/graphql"
-        command = [sys.executable, str(ROOT / "benchmarks" / "nohash.py"), "--database-url"]
-        command += [database_url, "--port", str(port), "--workers", str(workers)]
+        command = [sys.executable, str(ROOT / "benchmarks" / script), "--database-url"]
+        command += [database_url, "--port", str(port), "--workers", str(workers), *extra]
         env = os.environ | {"RELAY_INTERVAL_SECONDS": "1"}
         self.process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -173,11 +173,17 @@ class NoHashServer:
         wait_until_answering(self.url, self.process, workers)
 
     def cpu_ms(self) -> float:
+        """CPU time the server has used so far (all its processes and threads)."""
         return process_tree_ticks(self.process.pid) * TICK_MS
 
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=60)
+
+
+def no_hash_server(database_url: str, workers: int = 1) -> BenchServer:
+    """The kit without its hash (benchmarks/nohash.py)."""
+    return BenchServer("nohash.py", database_url, workers)
 
 
 def wait_until_answering(url: str, process: subprocess.Popen[bytes], workers: int) -> None:
@@ -186,7 +192,7 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes], workers: in
         if process.poll() is not None:
             raise SystemExit(f"the server exited ({process.returncode})")
         try:
-            if httpx.get(url, params={"query": "{ __typename }"}).is_success:
+            if httpx.post(url, json={"query": "{ __typename }"}).is_success:
                 time.sleep(3 if workers > 1 else 0)  # the other workers finish starting
                 return
         except httpx.TransportError:

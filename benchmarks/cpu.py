@@ -20,10 +20,10 @@ from common import (
     ME,
     PASSWORD,
     SIGNUP,
-    NoHashServer,
     Wrk,
     databases,
     load_average,
+    no_hash_server,
     post,
     print_table,
     signup_variables,
@@ -41,7 +41,7 @@ def main() -> None:
     wrk = Wrk()
     print(f"load average at the start: {load_average()}")
     with databases(args.mysql_url, sqlite=False) as [(_, url)]:
-        server = NoHashServer(url)
+        server = no_hash_server(url)
         try:
             with httpx.Client() as http:
                 post(http, server.url, SIGNUP, signup_variables(0))

@@ -155,7 +155,8 @@ def bootstrap(
 
     command_bus.register(CreateUserCommand, handlers.CreateUserHandler(uow, hasher, settings))
     command_bus.register(
-        PerformLoginCommand, login.PerformLoginHandler(uow, hasher, tokens, settings)
+        PerformLoginCommand,
+        login.PerformLoginHandler(uow, hasher, tokens, settings, reader=partial(reading, engine)),
     )
     command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(uow))
     command_bus.register(LockAccountCommand, login.LockAccountHandler(uow, settings))

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +49,7 @@ def mariadb(url: str | None) -> Iterator[str]:
     )
     if started.returncode != 0:
         raise SystemExit(f"could not start MariaDB:\n{started.stderr}")
+    os.environ["CQRS_BENCH_MARIADB_DIR"] = folder  # where its PID is (its CPU is measured)
     try:
         yield started.stdout.strip()
     finally:
@@ -162,7 +163,7 @@ class BenchServer:
     """A benchmark server script (nohash.py, floor.py) in a process of its own."""
 
     def __init__(self, script: str, database_url: str, workers: int = 1, *extra: str) -> None:
-        port = free_port()
+        self.port = port = free_port()
         self.url = f"http://127.0.0.1:{port}/graphql"
         command = [sys.executable, str(ROOT / "benchmarks" / script), "--database-url"]
         command += [database_url, "--port", str(port), "--workers", str(workers), *extra]
@@ -239,3 +240,33 @@ class Wrk:
         errors = int(failed.group(1)) if failed else 0
         errors += sum(int(n) for n in broken.groups()) if broken else 0
         return Load(requests, rate, errors)
+
+
+class RawClient:
+    """HTTP/1.1 POSTs over one kept-alive socket, with as little work as a client can do."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.head = (
+            b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        )
+
+    def post(self, body: bytes) -> bytes:
+        self.sock.sendall(self.head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += self.sock.recv(65536)
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        while len(rest) < length:
+            rest += self.sock.recv(65536)
+        if b'"errors"' in rest:
+            raise SystemExit(f"the request failed: {rest[:300]!r}")
+        return rest
+
+
+def timed_ms(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000

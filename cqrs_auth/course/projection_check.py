@@ -7,12 +7,10 @@ delivered newest first, and after a rebuild of a spoiled read model.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from ..bootstrap import App
-from ..domain.commands import CreateUserCommand
-from .event_checks import CHECK_PASSWORD
+from .event_checks import CHECK_PASSWORD, sign_up_check_user
 from .exercises import expect, kind, written
 from .read_model import dispatch_held_back
 
@@ -65,13 +63,6 @@ def _difference(rows: Any, truth: Rows, when: str, hint: str) -> str | None:
 def _agrees(projector: Any, app: App, when: str, hint: str) -> None:
     problem = _difference(projector.rows, logins_in_the_log(app), when, hint)
     expect(problem is None, problem or "")
-
-
-def _check_user(app: App) -> str:
-    name = f"logins_{uuid.uuid4().hex[:8]}"
-    email = f"{name}@example.org"
-    app.command_bus.execute(CreateUserCommand(name, email, CHECK_PASSWORD, CHECK_PASSWORD))
-    return email
 
 
 def _logs_in_once(app: App, projector: Any, email: str) -> None:
@@ -128,7 +119,7 @@ def check_logins_projector(app: App, projector: Any) -> None:
         "logins_projector needs rows (a dict, empty at first) and position (an int, 0 at "
         "first): set both in __init__",
     )
-    email = _check_user(app)
+    email = sign_up_check_user(app, "logins")
     _logs_in_once(app, projector, email)
     _ignores_a_redelivery(app, projector)
     _survives_newest_first(app, projector, email)

@@ -7,7 +7,6 @@ hash masked, and mails show their link without the token (tables.mail_table).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
@@ -104,8 +103,3 @@ def statements_sent(app: App) -> Iterator[list[str]]:
         yield sent
     finally:
         event.remove(app.engine, "before_cursor_execute", record)
-
-
-def new_check_email(prefix: str) -> str:
-    """An email no chapter uses, for the checks' own users."""
-    return f"{prefix}_{uuid.uuid4().hex[:8]}@example.org"

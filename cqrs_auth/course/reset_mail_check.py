@@ -14,80 +14,24 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from ..adapters.mail_outbox import Mail
 from ..auth.reset_tokens import hash_reset_token
 from ..bootstrap import App
-from ..domain.commands import CreateUserCommand, ResetPasswordCommand, SendPasswordResetEmailCommand
-from ..domain.errors import KitError, NoHandlerError
-from ..domain.events import PasswordResetRequestedEvent
+from ..domain.commands import ResetPasswordCommand, SendPasswordResetEmailCommand
+from ..domain.errors import KitError
 from ..service.buses import CommandBus, EventBus
-from ..service.reset_mails import RESET_SUBJECT, token_from_link
-from .event_checks import CHECK_PASSWORD
+from ..service.reset_mails import token_from_link
+from .event_checks import new_check_email, sign_up_check_user
 from .exercises import NotYet, expect
-from .reset import new_check_email, stored_reset_token
+from .reset import stored_reset_token
+from .reset_effects_check import NEW_PASSWORD
+from .reset_saga_check import check_saga_commands, deliver_on_your_buses, reset_mails
 from .running import captured_logs, error_summary
-from .saga_check import saga_commands
 from .tables import last_position
-
-NEW_PASSWORD = "a new passphrase the checks chose"
-
-
-def _check_saga(saga: Callable[[Any], Any]) -> None:
-    event = PasswordResetRequestedEvent(email="someone@example.org")
-    commands = saga_commands(saga, event, SendPasswordResetEmailCommand)
-    expect(
-        len(commands) == 1 and isinstance(commands[0], SendPasswordResetEmailCommand),
-        f"for a PasswordResetRequestedEvent the saga returned {commands}; expected one "
-        "SendPasswordResetEmailCommand",
-    )
-    [command] = commands
-    expect(
-        command.email == event.email, f"the command's email is {command.email!r}, not the event's"
-    )
-    expect(
-        command.causation_id == event.event_id,
-        f"the command's causation_id is {command.causation_id!r}; expected the id of the event "
-        "that caused it, event.event_id: the outbox keeps one mail per cause, so a request "
-        "delivered twice sends one mail",
-    )
-
-
-def _reset_mails(app: App, email: str) -> list[Mail]:
-    return [m for m in app.mails() if m.recipient == email and m.subject == RESET_SUBJECT]
-
-
-def _why_no_mail(app: App, my_commands: CommandBus, event: PasswordResetRequestedEvent) -> str:
-    """Published on my_events, the request wrote no mail: run the command directly to say why."""
-    command = SendPasswordResetEmailCommand(email=event.email, causation_id=event.event_id)
-    try:
-        my_commands.execute(command)
-    except NoHandlerError:
-        return (
-            "my_commands has no handler for SendPasswordResetEmailCommand: register yours, "
-            "my_commands.register(SendPasswordResetEmailCommand, ResetMailHandler(...))"
-        )
-    except Exception as error:  # noqa: BLE001 - the learner's error, reported in words
-        return f"for a user with an account your handler raised {error_summary(error)}"
-    if _reset_mails(app, event.email):
-        return (
-            "published on my_events, the request wrote no mail, but your handler does: register "
-            "the saga, my_events.register_saga(reset_saga, of_type=PasswordResetRequestedEvent)"
-        )
-    return "your handler wrote no mail (subject RESET_SUBJECT) to a user with an account"
-
-
-def _deliver(app: App, my_commands: CommandBus, my_events: EventBus, email: str) -> Any:
-    event = PasswordResetRequestedEvent(email=email)
-    with captured_logs():  # a failing listener is logged; the check says why in words below
-        my_events.publish(event)
-    if not _reset_mails(app, email):
-        raise NotYet(_why_no_mail(app, my_commands, event))
-    return event
 
 
 def _mailed_token(app: App, email: str) -> str:
     """The token in the one reset mail to `email`."""
-    [mail, *more] = _reset_mails(app, email)
+    [mail, *more] = reset_mails(app, email)
     expect(not more, f"one request wrote {1 + len(more)} reset mails; expected 1")
     link = f"{app.settings.PASSWORD_RESET_URL}#token="
     token = token_from_link(mail.body)
@@ -147,7 +91,7 @@ def _delivered_twice(app: App, my_events: EventBus, event: Any, email: str) -> N
     stored = _token_hash(app, email)
     with captured_logs():
         my_events.publish(event)
-    twice = "wrote a second mail" if len(_reset_mails(app, email)) > 1 else ""
+    twice = "wrote a second mail" if len(reset_mails(app, email)) > 1 else ""
     if _token_hash(app, email) != stored:
         twice = "made a second token (the first mail's link stopped working)"
     expect(
@@ -176,12 +120,10 @@ def check_reset_mail(
     app: App, my_commands: CommandBus, my_events: EventBus, saga: Callable[[Any], Any]
 ) -> None:
     """The saga and the mail handler pass the kit's reset-mail assertions."""
-    _check_saga(saga)
-    email = new_check_email("reset")
-    name = email.split("@")[0]
-    app.command_bus.execute(CreateUserCommand(name, email, CHECK_PASSWORD, CHECK_PASSWORD))
+    check_saga_commands(saga)
+    email = sign_up_check_user(app, "reset")
     since = last_position(app)
-    event = _deliver(app, my_commands, my_events, email)
+    event = deliver_on_your_buses(app, my_commands, my_events, email)
     token = _mailed_token(app, email)
     _stored_as_its_hash(app, email, token)
     _no_token_in_the_log(app, token, since)

@@ -3,29 +3,26 @@ right answer and explain typical wrong ones in words, on SQLite and on MariaDB."
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from conftest import wrong_answer
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from cqrs_auth.adapters.clock import to_db, utcnow
+from cqrs_auth.adapters.clock import utcnow
 from cqrs_auth.adapters.tables import password_reset_tokens
 from cqrs_auth.auth.reset_tokens import hash_reset_token, new_reset_token
 from cqrs_auth.course import check_reset_handler, check_reset_mail
-from cqrs_auth.domain import rules
 from cqrs_auth.domain.commands import ResetPasswordCommand, SendPasswordResetEmailCommand
 from cqrs_auth.domain.errors import ValidationError
 from cqrs_auth.domain.events import (
     Event,
-    PasswordChangedEvent,
     PasswordResetEmailSentEvent,
     PasswordResetRequestedEvent,
 )
+from cqrs_auth.service import password_reset
 from cqrs_auth.service.buses import CommandBus, EventBus
-from cqrs_auth.service.password_reset import invalid_token
 from cqrs_auth.service.reset_mails import RESET_SUBJECT
 
 
@@ -161,71 +158,65 @@ def test_the_reset_mail_check_explains_a_handler_nobody_registered(make_app):
     assert words in wrong_answer(check_reset_mail, app, my_commands, my_events, reset_saga)
 
 
-class ResetPasswordHandler:
-    """The right answer, with switches for the typical wrong ones."""
-
-    def __init__(self, uow, hasher, settings, **wrong):
-        self.uow, self.hasher, self.settings, self.wrong = uow, hasher, settings, wrong
+class HashesFirst(password_reset.ResetPasswordHandler):
+    """Hashes the new password before it looks at the token."""
 
     def execute(self, command):
-        token_hash = hash_reset_token(command.token)
-        if self.wrong.get("hashes_first"):
-            self.hasher.hash(command.password)
-        user = self._owner(token_hash)
-        password = rules.normalise_password(command.password)
-        rules.check_password(
-            password,
-            min_length=self.settings.PASSWORD_MIN_LENGTH,
-            username=user.username,
-            email=user.email,
-        )
-        rules.check_confirmation(password, command.passwordConfirm)
-        new_hash = self.hasher.hash(password)
-        with self.uow() as uow:
-            if not self.wrong.get("never_marks_it_used") and not self._use(uow, token_hash):
-                raise invalid_token()
-            uow.users.update_password_hash(user.user_id, new_hash)
-            if not self.wrong.get("keeps_the_lock"):
-                uow.login_failures.clear(rules.parse_email(user.email).normalised)
-            uow.add_event(PasswordChangedEvent(user_id=user.user_id, email=user.email))
-            uow.commit()
-        return True
+        self.hasher.hash(command.password)
+        return super().execute(command)
+
+
+class TellsUsedApart(password_reset.ResetPasswordHandler):
+    """Says "used already" for a used token, the one error for the others."""
 
     def _owner(self, token_hash):
         with self.uow() as uow:
-            user_id = uow.reset_tokens.user_of(token_hash, utcnow())
-            row = self._row(uow, token_hash) if user_id is None else None
-            if row is not None and row.usedAt is not None and self.wrong.get("tells_used_apart"):
-                raise ValidationError("token", "This link was used already.")
-            if row is not None and row.usedAt is None and self.wrong.get("ignores_expiry"):
-                user_id = str(uuid.UUID(bytes=bytes(row.userId)))
-            user = uow.users.get(user_id) if user_id else None
-        if user is None:
-            raise invalid_token()
-        return user
-
-    @staticmethod
-    def _row(uow, token_hash):
-        """The token's row, found by its hash alone: used or not, expired or not."""
-        query = select(password_reset_tokens).where(password_reset_tokens.c.tokenHash == token_hash)
-        return uow.reset_tokens.connection.execute(query).first()
-
-    def _use(self, uow, token_hash):
-        if not self.wrong.get("ignores_expiry"):
-            return uow.reset_tokens.use(token_hash, utcnow())
-        t = password_reset_tokens
-        done = uow.reset_tokens.connection.execute(
-            update(t)
-            .where(t.c.tokenHash == token_hash, t.c.usedAt.is_(None))
-            .values(usedAt=to_db(utcnow()))
-        )
-        return done.rowcount == 1
+            query = select(password_reset_tokens.c.usedAt).where(
+                password_reset_tokens.c.tokenHash == token_hash
+            )
+            used_at = uow.reset_tokens.connection.execute(query).scalar_one_or_none()
+        if used_at is not None:
+            raise ValidationError("token", "This link was used already.")
+        return super()._owner(token_hash)
 
 
-def reset_bus(app, **wrong):
+def never_marks_it_used(uow):
+    uow.reset_tokens.use = lambda token_hash, now: True
+
+
+def keeps_the_lock(uow):
+    uow.login_failures.clear = lambda email: None
+
+
+def ignores_expiry(uow):
+    """Compares the expiry with a time long past: every unused token looks unexpired."""
+    user_of, use, long_ago = uow.reset_tokens.user_of, uow.reset_tokens.use, timedelta(days=1)
+    uow.reset_tokens.user_of = lambda token_hash, now: user_of(token_hash, now - long_ago)
+    uow.reset_tokens.use = lambda token_hash, now: use(token_hash, now - long_ago)
+
+
+def units_of_work(app, change):
+    """The app's units of work, with `change` applied to each as it begins."""
+
+    class Changed:
+        def __init__(self):
+            self.real = app.unit_of_work()
+
+        def __enter__(self):
+            uow = self.real.__enter__()
+            change(uow)
+            return uow
+
+        def __exit__(self, *exc):
+            return self.real.__exit__(*exc)
+
+    return Changed
+
+
+def reset_bus(app, handler_class=password_reset.ResetPasswordHandler, change=None):
+    uow = units_of_work(app, change) if change else app.unit_of_work
     my_commands = CommandBus()
-    handler = ResetPasswordHandler(app.unit_of_work, app.hasher, app.settings, **wrong)
-    my_commands.register(ResetPasswordCommand, handler)
+    my_commands.register(ResetPasswordCommand, handler_class(uow, app.hasher, app.settings))
     return my_commands
 
 
@@ -235,18 +226,20 @@ def test_the_reset_handler_check_accepts_a_right_handler(make_app):
 
 
 @pytest.mark.parametrize(
-    ("wrong", "words"),
+    ("handler_class", "change", "words"),
     [
-        ("never_marks_it_used", "the token, used a second time, was accepted"),
-        ("hashes_first", "an unknown token cost 1 argon2id hash(es); expected none"),
-        ("keeps_the_lock", "after the reset the email is still locked"),
-        ("ignores_expiry", "an expired token was accepted"),
-        ("tells_used_apart", "got 2 different answers"),
+        (None, never_marks_it_used, "the token, used a second time, was accepted"),
+        (HashesFirst, None, "an unknown token cost 1 argon2id hash(es); expected none"),
+        (None, keeps_the_lock, "after the reset the email is still locked"),
+        (None, ignores_expiry, "an expired token was accepted"),
+        (TellsUsedApart, None, "the bad tokens got different answers"),
     ],
+    ids=["never marks it used", "hashes first", "keeps the lock", "ignores expiry", "tells apart"],
 )
-def test_the_reset_handler_check_explains_a_wrong_handler(make_app, wrong, words):
+def test_the_reset_handler_check_explains_a_wrong_handler(make_app, handler_class, change, words):
     app = make_app(LOGIN_MAX_FAILURES=3)
-    assert words in wrong_answer(check_reset_handler, app, reset_bus(app, **{wrong: True}))
+    bus = reset_bus(app, handler_class or password_reset.ResetPasswordHandler, change)
+    assert words in wrong_answer(check_reset_handler, app, bus)
 
 
 def test_the_reset_handler_check_explains_a_handler_nobody_registered(make_app):

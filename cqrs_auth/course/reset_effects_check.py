@@ -22,25 +22,23 @@ NEW_PASSWORD = "a new passphrase the checks chose"
 TOKEN_ERROR = {"code": "BAD_USER_INPUT", "field": "token"}
 
 
-def attempt_reset(
-    app: App, my_commands: CommandBus, token: str, password: str, confirm: str
-) -> Any:
+def attempt_reset(app: App, my_resets: CommandBus, token: str, password: str, confirm: str) -> Any:
     """What the learner's handler answered (a result or a KitError), and the hashes it ran."""
     hashes = app.hasher.calls
     try:
-        outcome = my_commands.execute(ResetPasswordCommand(token, password, confirm))
+        outcome = my_resets.execute(ResetPasswordCommand(token, password, confirm))
     except NoHandlerError:
         raise NotYet(
-            "my_commands has no handler for ResetPasswordCommand: register yours, "
-            "my_commands.register(ResetPasswordCommand, MyResetPasswordHandler(...))"
+            "the bus has no handler for ResetPasswordCommand: register yours, "
+            "my_resets.register(ResetPasswordCommand, MyResetPasswordHandler(...))"
         ) from None
     except KitError as error:
         outcome = error
     return outcome, app.hasher.calls - hashes
 
 
-def _resets(app: App, my_commands: CommandBus, token: str) -> None:
-    outcome, _ = attempt_reset(app, my_commands, token, NEW_PASSWORD, NEW_PASSWORD)
+def _resets(app: App, my_resets: CommandBus, token: str) -> None:
+    outcome, _ = attempt_reset(app, my_resets, token, NEW_PASSWORD, NEW_PASSWORD)
     if isinstance(outcome, KitError):
         used_up = outcome.extensions == TOKEN_ERROR
         raise NotYet(
@@ -81,9 +79,9 @@ def _password_changed_event(app: App, since: int) -> None:
     expect(NEW_PASSWORD not in payloads, "an event you stored holds the new password")
 
 
-def check_the_reset_took_effect(app: App, my_commands: CommandBus, email: str, token: str) -> None:
+def check_the_reset_took_effect(app: App, my_resets: CommandBus, email: str, token: str) -> None:
     """Reset with a good token and password; then the lock is gone and the event is stored."""
     since = last_position(app)
-    _resets(app, my_commands, token)
+    _resets(app, my_resets, token)
     _logs_in_with_the_new_password(app, email)
     _password_changed_event(app, since)

@@ -39,10 +39,10 @@ BAD_TOKENS = {  # what the check says of each, and the hint when one is accepted
 }
 
 
-def _refused(app: App, my_commands: CommandBus, token: str, case: str) -> KitError:
+def _refused(app: App, my_resets: CommandBus, token: str, case: str) -> KitError:
     """A bad token: refused with the one token error, before any hash."""
     what, hint = BAD_TOKENS[case]
-    outcome, hashes = attempt_reset(app, my_commands, token, NEW_PASSWORD, NEW_PASSWORD)
+    outcome, hashes = attempt_reset(app, my_resets, token, NEW_PASSWORD, NEW_PASSWORD)
     accepted = f"{what} was accepted (your handler returned {outcome!r}): {hint}"
     expect(isinstance(outcome, KitError), accepted)
     expect(
@@ -84,12 +84,12 @@ def _mint_token(app: App, email: str) -> str:
     return mailed_reset_token(app, email)
 
 
-def _rules_apply(app: App, my_commands: CommandBus, token: str) -> None:
+def _rules_apply(app: App, my_resets: CommandBus, token: str) -> None:
     for password, confirm, field, rule in [
         ("too short", "too short", "password", "rules.check_password(...)"),
         (NEW_PASSWORD, "something else entirely", "passwordConfirm", "rules.check_confirmation"),
     ]:
-        outcome, _ = attempt_reset(app, my_commands, token, password, confirm)
+        outcome, _ = attempt_reset(app, my_resets, token, password, confirm)
         refused_on = outcome.extensions.get("field") if isinstance(outcome, KitError) else None
         expect(
             refused_on == field,
@@ -99,14 +99,14 @@ def _rules_apply(app: App, my_commands: CommandBus, token: str) -> None:
         )
 
 
-def check_reset_handler(app: App, my_commands: CommandBus) -> None:
+def check_reset_handler(app: App, my_resets: CommandBus) -> None:
     """The learner's ResetPasswordCommand handler passes the kit's reset assertions."""
     email, token = _locked_user_with_a_token(app)
-    refusals = {"unknown": _refused(app, my_commands, token[::-1], "unknown")}
-    _rules_apply(app, my_commands, token)
-    check_the_reset_took_effect(app, my_commands, email, token)
-    refusals["used"] = _refused(app, my_commands, token, "used")
+    refusals = {"unknown": _refused(app, my_resets, token[::-1], "unknown")}
+    _rules_apply(app, my_resets, token)
+    check_the_reset_took_effect(app, my_resets, email, token)
+    refusals["used"] = _refused(app, my_resets, token, "used")
     expired = _mint_token(app, email)
     expire_reset_token(app, email)
-    refusals["expired"] = _refused(app, my_commands, expired, "expired")
+    refusals["expired"] = _refused(app, my_resets, expired, "expired")
     _one_answer(refusals)

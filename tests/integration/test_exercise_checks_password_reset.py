@@ -244,5 +244,5 @@ def test_the_reset_handler_check_explains_a_wrong_handler(make_app, handler_clas
 
 def test_the_reset_handler_check_explains_a_handler_nobody_registered(make_app):
     app = make_app(LOGIN_MAX_FAILURES=3)
-    words = "my_commands has no handler for ResetPasswordCommand"
+    words = "the bus has no handler for ResetPasswordCommand: register yours"
     assert words in wrong_answer(check_reset_handler, app, CommandBus())

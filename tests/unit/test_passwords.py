@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import platform
 import threading
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -76,7 +77,13 @@ def test_a_wrong_password_against_an_old_hash_gives_no_upgrade():
 def test_no_stored_hash_still_runs_one_counted_verification_and_fails():
     hasher = owasp_minimum()
     assert hasher.verify_and_update(PASSWORD, None) == (False, None)
-    assert hasher.calls == 1
+    assert (hasher.calls, hasher.pending) == (1, 0)
+
+
+def test_the_hasher_is_configured_without_a_warning_from_passlib():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a misspelt scheme or option only warns
+        assert owasp_minimum().context.schemes() == ("argon2", "bcrypt")
 
 
 def test_no_more_hashes_run_at_once_than_the_concurrency_bound():

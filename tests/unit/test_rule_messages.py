@@ -117,3 +117,10 @@ def test_a_login_whose_email_and_password_are_both_not_text_names_the_email_firs
     with pytest.raises(ValidationError) as caught:
         kit.command_bus.execute(command)
     assert (caught.value.field, caught.value.message) == ("email", f"The email {NOT_TEXT}")
+
+
+def test_a_signup_whose_email_and_password_are_both_not_text_names_the_email_first(kit):
+    command = CreateUserCommand("ada", "ada\ud800@example.org", "pw\ud800", "pw\ud800")
+    with pytest.raises(ValidationError) as caught:
+        kit.command_bus.execute(command)
+    assert (caught.value.field, caught.value.message) == ("email", f"The email {NOT_TEXT}")

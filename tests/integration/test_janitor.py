@@ -148,3 +148,16 @@ def test_the_relay_sweeps_once_per_janitor_interval_and_logs_a_sweep_that_fails(
     assert len(sweeps) == 1  # due at the first tick, then not for JANITOR_INTERVAL_SECONDS (60)
     assert "the outbox relay could not delete expired rows" in caplog.text
     assert app.settings.JANITOR_INTERVAL_SECONDS == 60
+
+
+def test_the_janitor_sweeps_when_due_and_not_again_before_its_interval_has_passed(make_app):
+    app = make_app(JANITOR_INTERVAL_SECONDS=0.2)
+    janitor = Janitor(app.engine, app.settings)
+    sweeps: list[float] = []
+    janitor.sweep = lambda: sweeps.append(time.monotonic()) or {}  # type: ignore[method-assign]
+    janitor.sweep_if_due()
+    janitor.sweep_if_due()
+    assert len(sweeps) == 1
+    time.sleep(0.25)
+    janitor.sweep_if_due()
+    assert len(sweeps) == 2 and sweeps[1] - sweeps[0] >= 0.2

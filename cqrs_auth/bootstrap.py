@@ -6,12 +6,15 @@ and handlers), so tests and notebooks can make as many as they like.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from .adapters import migrations
 from .adapters.db import make_engine
@@ -46,6 +49,8 @@ from .service.event_handlers import UserCreatedHandler
 from .service.projection import GetUserActivityHandler, UserActivityProjector
 from .settings import Settings
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class App:
@@ -77,11 +82,13 @@ class App:
         self.projector.catch_up()
 
     def events(self, after_position: int = 0) -> list[StoredEvent]:
-        with self.unit_of_work() as uow:
+        """The event log, with the dispatch marks this process owes written first."""
+        self.dispatcher.write_marks()
+        with reading(self.engine) as uow:
             return uow.events.read(after_position)
 
     def mails(self) -> list[Mail]:
-        with self.unit_of_work() as uow:
+        with reading(self.engine) as uow:
             return uow.mail.all()
 
     def graphql(
@@ -103,6 +110,10 @@ class App:
         return self._graphql.execute(query, variables, token=token, operation_name=operation_name)
 
     def close(self) -> None:
+        try:
+            self.dispatcher.write_marks()
+        except SQLAlchemyError:
+            log.warning("could not mark dispatched events at close; they will be dispatched again")
         self.hasher.close()
         self.engine.dispose()
 
@@ -145,7 +156,7 @@ def bootstrap(
     )
     command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(uow))
     command_bus.register(LockAccountCommand, login.LockAccountHandler(uow, settings))
-    query_bus.register(GetUserQuery, handlers.GetUserHandler(uow))
+    query_bus.register(GetUserQuery, handlers.GetUserHandler(partial(reading, engine)))
     register_password_reset(command_bus, event_bus, engine, uow, hasher, settings)
     user_created_handler = UserCreatedHandler()
     event_bus.register(UserCreatedEvent, user_created_handler)
@@ -215,6 +226,11 @@ def register_password_reset(
     )
     event_bus.register_saga(sagas.password_reset_requested, of_type=PasswordResetRequestedEvent)
     event_bus.register_saga(sagas.password_changed, of_type=PasswordChangedEvent)
+
+
+def reading(engine: Engine) -> UnitOfWork:
+    """A unit of work for queries: it only reads (on SQLite it takes no write lock)."""
+    return UnitOfWork(engine, _leave_to_the_relay, read_only=True)
 
 
 def _leave_to_the_relay(events: list[Event]) -> None:

@@ -4,7 +4,9 @@ A process claims an undispatched event for a lease before it runs the event's ha
 with several processes on one database each event is handled by one of them at a time: in the
 INSERT that stores it (the process that raised it dispatches it right after commit), or in the
 relay (`claim`, a conditional UPDATE). A claim whose lease has run out (its process died) can be
-taken over.
+taken over. Dispatched events are marked many at a time (`mark_dispatched`, one UPDATE).
+
+The statements are built once, with named bind parameters, and only executed per call.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from ..domain.events import Event
 from .clock import from_db, to_db, utcnow
@@ -64,6 +66,44 @@ class Lease:
         return to_db(utcnow() + timedelta(seconds=self.seconds))
 
 
+FREE = and_(
+    events.c.dispatchedAt.is_(None),
+    or_(events.c.claimedUntil.is_(None), events.c.claimedUntil <= bindparam("now")),
+)
+APPEND = insert(events)
+CANDIDATES = (
+    select(events.c.position)
+    .where(FREE, events.c.position > bindparam("after"))
+    .order_by(events.c.position)
+    .limit(bindparam("limit"))
+)
+CHOSEN = events.c.position.in_(bindparam("positions", expanding=True))
+CLAIM = (
+    update(events)
+    .where(CHOSEN, FREE)
+    .values(claimedBy=bindparam("owner"), claimedUntil=bindparam("until"))
+)
+WON = (
+    select(events)
+    .where(
+        CHOSEN,
+        events.c.claimedBy == bindparam("owner"),
+        events.c.claimedUntil == bindparam("until"),
+    )
+    .order_by(events.c.position)
+)
+MARK = (
+    update(events)
+    .where(events.c.id.in_(bindparam("ids", expanding=True)))
+    .values(dispatchedAt=bindparam("at"), claimedBy=None, claimedUntil=None)
+)
+RELEASE = (
+    update(events)
+    .where(events.c.id == bindparam("event_id"), events.c.claimedBy == bindparam("owner"))
+    .values(claimedBy=None, claimedUntil=None)
+)
+
+
 class EventStore:
     def __init__(self, connection: Connection, lease: Lease | None = None) -> None:
         self.connection = connection
@@ -73,16 +113,14 @@ class EventStore:
         """Store an event, claimed by this store's lease if it has one."""
         lease = self.lease
         claim = {"claimedBy": lease.owner, "claimedUntil": lease.until()} if lease else {}
-        self.connection.execute(
-            insert(events).values(
-                id=event.event_id,
-                type=event.type,
-                aggregateId=event.aggregate_id,
-                payload=event.payload(),
-                occurredAt=to_db(event.occurred_at),
-                **claim,
-            )
-        )
+        values = {
+            "id": event.event_id,
+            "type": event.type,
+            "aggregateId": event.aggregate_id,
+            "payload": event.payload(),
+            "occurredAt": to_db(event.occurred_at),
+        }
+        self.connection.execute(APPEND, values | claim)
 
     def claim(self, lease: Lease, *, after_position: int, limit: int) -> list[StoredEvent]:
         """Claim up to `limit` undispatched events after `after_position` that nobody holds (or
@@ -92,44 +130,22 @@ class EventStore:
         claiming the same rows at once waits on the row locks, then finds them taken); a read
         of the rows now holding this very claim tells which were won.
         """
-        now, until = to_db(utcnow()), lease.until()
-        free = and_(
-            events.c.dispatchedAt.is_(None),
-            or_(events.c.claimedUntil.is_(None), events.c.claimedUntil <= now),
-        )
-        candidates = list(
-            self.connection.scalars(
-                select(events.c.position)
-                .where(free, events.c.position > after_position)
-                .order_by(events.c.position)
-                .limit(limit)
-            )
-        )
+        now = to_db(utcnow())
+        found = {"now": now, "after": after_position, "limit": limit}
+        candidates = list(self.connection.scalars(CANDIDATES, found))
         if not candidates:
             return []
-        mine = events.c.position.in_(candidates)
-        self.connection.execute(
-            update(events).where(mine, free).values(claimedBy=lease.owner, claimedUntil=until)
-        )
-        won = select(events).where(
-            mine, events.c.claimedBy == lease.owner, events.c.claimedUntil == until
-        )
-        return [_stored(row) for row in self.connection.execute(won.order_by(events.c.position))]
+        claim = {"positions": candidates, "now": now, "owner": lease.owner, "until": lease.until()}
+        self.connection.execute(CLAIM, claim)
+        return [_stored(row) for row in self.connection.execute(WON, claim)]
 
-    def mark_dispatched(self, event_id: str) -> None:
-        self.connection.execute(
-            update(events)
-            .where(events.c.id == event_id)
-            .values(dispatchedAt=to_db(utcnow()), claimedBy=None, claimedUntil=None)
-        )
+    def mark_dispatched(self, event_ids: list[str]) -> None:
+        """Mark these events dispatched, in one statement."""
+        self.connection.execute(MARK, {"ids": event_ids, "at": to_db(utcnow())})
 
     def release(self, event_id: str, lease: Lease) -> None:
         """Give back a claim after a failed dispatch, so that the relay tries again soon."""
-        self.connection.execute(
-            update(events)
-            .where(events.c.id == event_id, events.c.claimedBy == lease.owner)
-            .values(claimedBy=None, claimedUntil=None)
-        )
+        self.connection.execute(RELEASE, {"event_id": event_id, "owner": lease.owner})
 
     def read(self, after_position: int = 0, limit: int | None = None) -> list[StoredEvent]:
         """The log, oldest first, from just after `after_position`."""

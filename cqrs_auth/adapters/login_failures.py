@@ -7,6 +7,8 @@ back (so it knows whether *this* request was admitted: MySQL's affected-row coun
 under CLIENT_FOUND_ROWS) and, in the same statement, the user the email belongs to. The database
 serialises concurrent upserts on the row, so however many requests race, at most
 LOGIN_MAX_FAILURES are admitted in a window.
+
+The statements are built once (the upsert once per dialect), with named bind parameters.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
+    BindParameter,
     Connection,
     Executable,
     and_,
+    bindparam,
     case,
     delete,
     or_,
@@ -57,15 +61,10 @@ class LoginFailures:
         has ended) and fewer than `max_attempts` in a window that started after `window_cutoff`.
         A window that has ended, or a lock that has, starts a new count at 1."""
         token = secrets.token_hex(16)
-        self.connection.execute(
-            self._upsert(email, token, to_db(now), to_db(window_cutoff), max_attempts)
-        )
-        query = (
-            select(t.c.attempts, t.c.windowStartedAt, t.c.lockedUntil, t.c.attemptToken, users)
-            .outerjoin(users, users.c.emailNormalised == t.c.emailNormalised)
-            .where(t.c.emailNormalised == email)
-        )
-        row = self.connection.execute(query).one()
+        params = {"email": email, "token": token, "now": to_db(now)}
+        params |= {"cutoff": to_db(window_cutoff), "max_attempts": max_attempts}
+        self.connection.execute(reserve_statement(self.connection.dialect.name), params)
+        row = self.connection.execute(RESERVATION, params).one()
         return Reservation(
             admitted=row.attemptToken == token,
             attempt=row.attempts,
@@ -74,49 +73,10 @@ class LoginFailures:
             user=to_user(row),
         )
 
-    def _upsert(
-        self, email: str, token: str, now: datetime, cutoff: datetime, max_attempts: int
-    ) -> Executable:
-        restart = or_(t.c.windowStartedAt <= cutoff, t.c.lockedUntil.is_not(None))
-        admitted = and_(
-            or_(t.c.lockedUntil.is_(None), t.c.lockedUntil <= now),
-            or_(restart, t.c.attempts < max_attempts),
-        )
-        # MySQL applies assignments left to right, each seeing the ones before; SQLite's all see
-        # the old row. So on MySQL the token is set first and the others ask whether it is ours.
-        mine = admitted if self.connection.dialect.name == "sqlite" else t.c.attemptToken == token
-        assignments: list[tuple[str, Any]] = [
-            ("attemptToken", case((admitted, token), else_=t.c.attemptToken)),
-            (
-                "attempts",
-                case((and_(mine, restart), 1), (mine, t.c.attempts + 1), else_=t.c.attempts),
-            ),
-            ("windowStartedAt", case((and_(mine, restart), now), else_=t.c.windowStartedAt)),
-            ("lockedUntil", case((mine, None), else_=t.c.lockedUntil)),
-        ]
-        values = {
-            "emailNormalised": email,
-            "attempts": 1,
-            "windowStartedAt": now,
-            "lockedUntil": None,
-            "attemptToken": token,
-        }
-        if self.connection.dialect.name == "sqlite":
-            return (
-                sqlite_insert(t)
-                .values(values)
-                .on_conflict_do_update(index_elements=[t.c.emailNormalised], set_=dict(assignments))
-            )
-        return mysql_insert(t).values(values).on_duplicate_key_update(assignments)
-
     def release(self, email: str, reservation: Reservation) -> None:
         """Give back an admitted attempt that never ran (the hash lane was full)."""
-        self.connection.execute(
-            update(t)
-            .where(_row(email), t.c.windowStartedAt == to_db(reservation.window_started_at))
-            .where(t.c.attempts > 0)
-            .values(attempts=t.c.attempts - 1)
-        )
+        params = {"email": email, "started": to_db(reservation.window_started_at)}
+        self.connection.execute(RELEASE, params)
 
     def lock(self, email: str, until: datetime, failed_at: datetime) -> bool:
         """Lock this email until `until`, for the failure at `failed_at` that reached the limit.
@@ -124,23 +84,69 @@ class LoginFailures:
         Only if it is not locked already and that failure belongs to the current window: a
         re-dispatched event (or one delivered late) locks nothing. The count stays as it is.
         """
-        statement = (
-            update(t)
-            .where(_row(email), t.c.lockedUntil.is_(None))
-            .where(t.c.windowStartedAt <= to_db(failed_at))
-            .values(lockedUntil=to_db(until))
-        )
-        return self.connection.execute(statement).rowcount > 0
+        params = {"email": email, "until": to_db(until), "failed_at": to_db(failed_at)}
+        return self.connection.execute(LOCK, params).rowcount > 0
 
     def reset_attempts(self, email: str) -> None:
         """After a successful login: the count starts again, but a lock stays where it is (a
         login admitted before a lock must not lift it)."""
-        self.connection.execute(update(t).where(_row(email)).values(attempts=0))
+        self.connection.execute(RESET, {"email": email})
 
     def clear(self, email: str) -> None:
         """Forget the email's attempts and its lock (a password reset does this)."""
-        self.connection.execute(delete(t).where(_row(email)))
+        self.connection.execute(CLEAR, {"email": email})
 
 
-def _row(email: str) -> ColumnElement[bool]:
-    return t.c.emailNormalised == email
+ROW = t.c.emailNormalised == bindparam("email")
+RESERVATION = (
+    select(t.c.attempts, t.c.windowStartedAt, t.c.lockedUntil, t.c.attemptToken, users)
+    .outerjoin(users, users.c.emailNormalised == t.c.emailNormalised)
+    .where(ROW)
+)
+RELEASE = (
+    update(t)
+    .where(ROW, t.c.windowStartedAt == bindparam("started"), t.c.attempts > 0)
+    .values(attempts=t.c.attempts - 1)
+)
+LOCK = (
+    update(t)
+    .where(ROW, t.c.lockedUntil.is_(None), t.c.windowStartedAt <= bindparam("failed_at"))
+    .values(lockedUntil=bindparam("until"))
+)
+RESET = update(t).where(ROW).values(attempts=0)
+CLEAR = delete(t).where(ROW)
+
+
+@cache
+def reserve_statement(dialect: str) -> Executable:
+    """The upsert that counts an attempt, for MySQL/MariaDB or SQLite."""
+    token: BindParameter[str] = bindparam("token")
+    now: BindParameter[datetime] = bindparam("now")
+    restart = or_(t.c.windowStartedAt <= bindparam("cutoff"), t.c.lockedUntil.is_not(None))
+    admitted = and_(
+        or_(t.c.lockedUntil.is_(None), t.c.lockedUntil <= now),
+        or_(restart, t.c.attempts < bindparam("max_attempts")),
+    )
+    # MySQL applies assignments left to right, each seeing the ones before; SQLite's all see
+    # the old row. So on MySQL the token is set first and the others ask whether it is ours.
+    mine = admitted if dialect == "sqlite" else t.c.attemptToken == token
+    assignments: list[tuple[str, Any]] = [
+        ("attemptToken", case((admitted, token), else_=t.c.attemptToken)),
+        ("attempts", case((and_(mine, restart), 1), (mine, t.c.attempts + 1), else_=t.c.attempts)),
+        ("windowStartedAt", case((and_(mine, restart), now), else_=t.c.windowStartedAt)),
+        ("lockedUntil", case((mine, None), else_=t.c.lockedUntil)),
+    ]
+    values = {
+        "emailNormalised": bindparam("email"),
+        "attempts": 1,
+        "windowStartedAt": now,
+        "lockedUntil": None,
+        "attemptToken": token,
+    }
+    if dialect == "sqlite":
+        return (
+            sqlite_insert(t)
+            .values(values)
+            .on_conflict_do_update(index_elements=[t.c.emailNormalised], set_=dict(assignments))
+        )
+    return mysql_insert(t).values(values).on_duplicate_key_update(assignments)

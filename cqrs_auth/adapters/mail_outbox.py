@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from .clock import from_db, to_db, utcnow
 from .tables import mail_outbox
 
+PUT = insert(mail_outbox)
+
 
 @dataclass(frozen=True)
 class Mail:
@@ -28,7 +30,10 @@ class MailOutbox:
         self.connection = connection
 
     def put(self, *, causation_id: str, recipient: str, subject: str, body: str) -> str | None:
-        """Queue a mail; return its id, or None if this cause already queued one (idempotent)."""
+        """Queue a mail; return its id, or None if this cause already queued one (idempotent).
+
+        The unique `causationId` refuses the second mail; no savepoint around it: a refused
+        INSERT leaves the transaction as it was, and the caller stores nothing more."""
         mail_id = str(uuid.uuid4())
         values = {
             "id": mail_id,
@@ -39,8 +44,7 @@ class MailOutbox:
             "createdAt": to_db(utcnow()),
         }
         try:
-            with self.connection.begin_nested():
-                self.connection.execute(insert(mail_outbox).values(values))
+            self.connection.execute(PUT, values)
         except IntegrityError:
             return None
         return mail_id

@@ -3,6 +3,8 @@
 Events are written to the `events` table inside the transaction (the transactional outbox);
 once the transaction has committed and the connection is back in the pool, they are handed
 to `publish` (the dispatcher), never before: a rolled-back change publishes nothing.
+
+A unit of work made `read_only` (for queries) stores nothing; on SQLite it takes no write lock.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy import Connection, Engine, RootTransaction
 
 from ..domain.events import Event
 from ..tracing import traced
+from .db import read_only
 from .event_store import EventStore, Lease
 from .login_failures import LoginFailures
 from .mail_outbox import MailOutbox
@@ -32,16 +35,25 @@ class UnitOfWork:
     reset_tokens: ResetTokens
     reset_requests: ResetRequests
 
-    def __init__(self, engine: Engine, publish: Publish, lease: Lease | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        publish: Publish,
+        lease: Lease | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
         """`lease`: the events this unit of work stores are claimed with it, for `publish`."""
         self._engine = engine
         self._publish = publish
         self._lease = lease
+        self._read_only = read_only
         self._pending: list[Event] = []
         self._committed: list[Event] = []
 
     def __enter__(self) -> UnitOfWork:
-        self._connection: Connection = self._engine.connect()
+        connection = self._engine.connect()
+        self._connection: Connection = read_only(connection) if self._read_only else connection
         self._transaction: RootTransaction = self._connection.begin()
         self.users = UserRepository(self._connection)
         self.events = EventStore(self._connection, self._lease)
@@ -53,6 +65,8 @@ class UnitOfWork:
 
     def add_event(self, event: Event) -> None:
         """Store an event in this transaction; it is published only if the transaction commits."""
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work stores no events")
         self.events.append(event)
         self._pending.append(event)
 

@@ -1,16 +1,33 @@
-"""The users repository: the TypeORM `Repository<User>` of the tutorial, on SQLAlchemy Core."""
+"""The users repository: the TypeORM `Repository<User>` of the tutorial, on SQLAlchemy Core.
+
+Its statements are built once, with named bind parameters, and only executed per call.
+"""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.errors import ConflictError
 from ..domain.model import User
 from .clock import from_db, to_db
 from .tables import UNIQUE_FIELDS, users
+
+ADD = insert(users)
+BY_ID = select(users).where(users.c.userId == bindparam("key"))
+BY_EMAIL = select(users).where(users.c.emailNormalised == bindparam("email"))
+NEW_HASH = (
+    update(users).where(users.c.userId == bindparam("key")).values(password=bindparam("hash"))
+)
+TAKEN = {
+    field: select(column).where(column == bindparam("value"))
+    for field, column in (
+        ("username", users.c.usernameNormalised),
+        ("email", users.c.emailNormalised),
+    )
+}
 
 
 def conflicting_field(error: IntegrityError) -> str | None:
@@ -34,6 +51,8 @@ class UserRepository:
         """Insert a user; a taken username or email raises ConflictError naming the field.
 
         The unique index decides, so two signups that race get one success and one conflict.
+        No savepoint: a refused INSERT leaves the transaction as it was on MySQL/MariaDB and
+        SQLite, and the unit of work rolls it back.
         """
         values = {
             "userId": uuid.UUID(user.user_id).bytes,
@@ -45,8 +64,7 @@ class UserRepository:
             "createdAt": to_db(user.created_at),
         }
         try:
-            with self.connection.begin_nested():
-                self.connection.execute(insert(users).values(values))
+            self.connection.execute(ADD, values)
         except IntegrityError as error:
             field = self._taken(username_normalised, email_normalised) or conflicting_field(error)
             if field is None:
@@ -56,32 +74,24 @@ class UserRepository:
     def _taken(self, username_normalised: str, email_normalised: str) -> str | None:
         """Which field is taken, username first: the same answer on every backend when both
         are (each database reports a different one of two violated indexes)."""
-        for field, column, value in (
-            ("username", users.c.usernameNormalised, username_normalised),
-            ("email", users.c.emailNormalised, email_normalised),
-        ):
-            if self.connection.execute(select(column).where(column == value)).first():
+        for field, value in (("username", username_normalised), ("email", email_normalised)):
+            if self.connection.execute(TAKEN[field], {"value": value}).first():
                 return field
         return None
 
     def get_by_email(self, email_normalised: str) -> User | None:
-        query = select(users).where(users.c.emailNormalised == email_normalised)
-        return to_user(self.connection.execute(query).first())
+        return to_user(self.connection.execute(BY_EMAIL, {"email": email_normalised}).first())
 
     def get(self, user_id: str) -> User | None:
         try:
             key = uuid.UUID(user_id).bytes
         except ValueError:
             return None
-        query = select(users).where(users.c.userId == key)
-        return to_user(self.connection.execute(query).first())
+        return to_user(self.connection.execute(BY_ID, {"key": key}).first())
 
     def update_password_hash(self, user_id: str, password_hash: str) -> None:
-        self.connection.execute(
-            update(users)
-            .where(users.c.userId == uuid.UUID(user_id).bytes)
-            .values(password=password_hash)
-        )
+        params = {"key": uuid.UUID(user_id).bytes, "hash": password_hash}
+        self.connection.execute(NEW_HASH, params)
 
 
 def to_user(row: Row | None) -> User | None:

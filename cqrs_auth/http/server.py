@@ -16,6 +16,7 @@ import uvicorn
 from .. import telemetry
 from ..auth.passwords import one_malloc_arena_per_thread
 from ..bootstrap import App, bootstrap
+from ..service.janitor import Janitor
 from ..service.relay import OutboxRelay
 from .app import create_app, worker_threads
 from .protocol import kit_protocol
@@ -62,7 +63,9 @@ def serve(database_url: str | None = None, *, host: str = "127.0.0.1", port: int
     settings = kit.settings
     workers = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
     one_malloc_arena_per_thread(workers + settings.HASH_CONCURRENCY + OTHER_THREADS)
-    relay = OutboxRelay(kit.dispatcher, settings.RELAY_INTERVAL_SECONDS)
+    relay = OutboxRelay(
+        kit.dispatcher, settings.RELAY_INTERVAL_SECONDS, Janitor(kit.engine, settings)
+    )
     relay.start()
     try:
         print(f"GraphQL at http://{host}:{port}/graphql (open it in a browser for GraphiQL)")

@@ -1,6 +1,7 @@
 """A database outage while signups run: the app reaches MariaDB through a TCP proxy the test can
 cut. Events whose dispatch the outage broke are delivered by the relay once the database is
-back, without a restart, and every user gets exactly one welcome mail."""
+back, without a restart, and every user gets exactly one welcome mail. And a database restart
+(every connection dropped) costs no request an error, though the pool sends no ping."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from cqrs_auth import UserCreatedEvent, bootstrap
 from cqrs_auth.adapters.tables import events, mail_outbox, users
 from cqrs_auth.service.relay import OutboxRelay
 
-from .helpers import count, sign_up
+from .helpers import PASSWORD, count, log_in, sign_up
 
 
 class CuttableProxy:
@@ -138,3 +139,28 @@ def test_events_an_outage_left_undispatched_are_delivered_once_it_ends_without_a
         assert sorted(mails) == sorted(created)  # one mail per user, user0's included
     finally:
         checker.close()
+
+
+@pytest.mark.mysql
+def test_after_the_database_drops_every_connection_the_next_requests_succeed_at_once(mysql_url):
+    reset_mysql(mysql_url)
+    real = make_url(mysql_url)
+    proxy = CuttableProxy(real.host or "127.0.0.1", real.port or 3306)
+    proxied = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    app = bootstrap(proxied)
+    try:
+        sign_up(app)
+        log_in(app)
+        pooled = app.engine.pool.checkedin()
+        proxy.cut()  # as a restart does: the server closes every connection
+        proxy.restore()
+        time.sleep(0.2)  # the connections' ends see the close
+        for _ in range(pooled + 1):  # every pooled connection is found closed and replaced
+            assert log_in(app).user.email == "ada@example.org"
+            token = app.local_strategy.validate("ada@example.org", PASSWORD).access_token
+            assert app.graphql("{ me { username } }", token=token) == {
+                "data": {"me": {"username": "ada"}}
+            }
+    finally:
+        app.close()
+        proxy.close()

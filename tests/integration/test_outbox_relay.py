@@ -57,7 +57,9 @@ class Recorder:
             raise RuntimeError("this handler fails")
 
 
-def test_events_are_stored_claimed_by_their_app_and_the_claim_ends_with_the_dispatch(make_app):
+def test_events_are_stored_claimed_by_their_app_and_the_claim_ends_with_the_dispatch_mark(
+    make_app,
+):
     app = make_app(RELAY_LEASE_SECONDS=60)
     dispatch, app.dispatcher.dispatch = app.dispatcher.dispatch, lambda events: None
     before = utcnow()
@@ -67,6 +69,10 @@ def test_events_are_stored_claimed_by_their_app_and_the_claim_ends_with_the_disp
     assert before + timedelta(seconds=59) < from_db(until) <= utcnow() + timedelta(seconds=60)
     app.dispatcher.dispatch = dispatch
     sign_up(app, "bob", "bob@example.org")
+    owner = app.dispatcher.lease.owner
+    mine = [("UserCreatedEvent", owner), ("WelcomeEmailSentEvent", owner)]
+    assert [row[:2] for row in claims(app)[1:]] == mine  # dispatched, still ours until marked
+    assert app.dispatcher.write_marks() == 2
     unclaimed = [("UserCreatedEvent", None, None), ("WelcomeEmailSentEvent", None, None)]
     assert claims(app)[1:] == unclaimed
 

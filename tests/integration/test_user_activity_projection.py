@@ -173,7 +173,9 @@ def test_a_rebuild_from_the_log_alone_gives_the_same_rows(make_app):
     assert progress.applied == len(app.events())
 
 
-def test_a_successful_login_sends_two_statements_for_the_projection(app, monkeypatch):
+def test_a_successful_login_sends_one_projection_statement_on_mysql_and_two_on_sqlite(
+    app, monkeypatch
+):
     sign_up(app)
     log_in(app)
     sent_by_projector: list[str] = []
@@ -186,9 +188,13 @@ def test_a_successful_login_sends_two_statements_for_the_projection(app, monkeyp
 
     monkeypatch.setattr(app.projector, "execute", counted)
     log_in(app)
-    assert len(sent_by_projector) == 2
-    assert sent_by_projector[0].startswith("UPDATE projection_checkpoints")
-    assert sent_by_projector[1].startswith("UPDATE user_activity")
+    if app.engine.dialect.name == "sqlite":  # no multi-table UPDATE: the checkpoint, then the row
+        assert len(sent_by_projector) == 2
+        assert sent_by_projector[0].startswith("UPDATE projection_checkpoints SET")
+        assert sent_by_projector[1].startswith("UPDATE user_activity SET")
+    else:  # both rows in one statement
+        assert len(sent_by_projector) == 1
+        assert sent_by_projector[0].startswith("UPDATE projection_checkpoints, user_activity SET")
 
 
 def test_concurrent_logins_of_many_users_are_each_counted_once(make_app):

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     RELAY_INTERVAL_SECONDS: float = Field(default=5.0, gt=0)  # the server's outbox relay
     RELAY_LEASE_SECONDS: float = Field(default=30.0, gt=0)  # how long a claim on an event holds
 
+    # The janitor: deletes expired rows of the lockout and of the reset limit (issue #7).
+    JANITOR_INTERVAL_SECONDS: float = Field(default=60.0, gt=0)  # how often the relay sweeps
+    JANITOR_BATCH_SIZE: int = Field(default=500, ge=1)  # rows per DELETE (one transaction each)
+
     GRAPHQL_MAX_DEPTH: int = Field(default=8, ge=2)
     GRAPHQL_MAX_TOKENS: int = Field(default=1000, ge=50)
     MAX_BODY_BYTES: int = Field(default=65536, ge=1024)

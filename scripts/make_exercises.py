@@ -53,21 +53,39 @@ def class_stub(lines: list[str], node: ast.ClassDef) -> list[str]:
     return [*header, *(body or ["    pass  # your code"])]
 
 
+def import_lines(lines: list[str], node: ast.stmt, after: int | None) -> list[str]:
+    """An import's lines (with its comment), and the blank lines that separate it from the
+    import just before it (`after`, where that one ends): import groups stay apart."""
+    start = node.lineno - 1
+    if after is not None and not "".join(lines[after:start]).strip():
+        start = after
+    return lines[start : node.end_lineno]
+
+
+def stub_lines(lines: list[str], node: ast.stmt) -> list[str]:
+    """What stands in an exercise for a definition or an assignment of the answer."""
+    if isinstance(node, ast.FunctionDef):
+        return ["", "", *function_stub(lines, node)[1:], "", ""]
+    if isinstance(node, ast.ClassDef):
+        return ["", "", *class_stub(lines, node), "", ""]
+    if isinstance(node, ast.Assign | ast.AnnAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return [f"{t.id} = {PLACEHOLDER}" for t in targets if isinstance(t, ast.Name)]
+    return []
+
+
 def placeholder_for(source: str) -> str:
     """The exercise version of a `solution` cell."""
-    tree = ast.parse(source)
     lines = source.splitlines()
     kept = [line for line in lines if line.startswith("#")]
-    for node in tree.body:
+    imports_end = None
+    for node in ast.parse(source).body:
         if isinstance(node, ast.Import | ast.ImportFrom):
-            kept += lines[node.lineno - 1 : node.end_lineno]  # with its comment
-        elif isinstance(node, ast.FunctionDef):
-            kept += ["", "", *function_stub(lines, node)[1:], "", ""]
-        elif isinstance(node, ast.ClassDef):
-            kept += ["", "", *class_stub(lines, node), "", ""]
-        elif isinstance(node, ast.Assign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            kept += [f"{t.id} = {PLACEHOLDER}" for t in targets if isinstance(t, ast.Name)]
+            kept += import_lines(lines, node, imports_end)
+            imports_end = node.end_lineno
+        else:
+            kept += stub_lines(lines, node)
+            imports_end = None
     if not any("# your code" in line for line in kept):
         kept.append(PLACEHOLDER)
     return re.sub(r"\n{4,}", "\n\n\n", "\n".join(kept)).strip("\n")

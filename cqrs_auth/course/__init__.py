@@ -2,9 +2,10 @@
 
 Every chapter starts with `fresh_app("<chapter>")`: a kit of its own on an empty database
 (database.py). The rest: tables of what was stored (tables.py), errors and logs (running.py),
-the server in the background (serving.py), traces of a request (trace.py, shown by sequence.py
-and timeline.py), the kit's own source (source.py), the exercises' checks (exercises.py and
-*_check*.py), and the *Try it* page's widgets (forms.py, try_it.py).
+the server and the command line (serving.py), the read model (read_model.py), the password
+reset's secrets kept out of sight (reset.py), traces of a request (trace.py, shown by
+sequence.py and timeline.py), the kit's own source (source.py), the exercises' checks
+(exercises.py and *_check*.py), and the *Try it* page's widgets (forms.py, try_it.py).
 
 No output of these helpers shows a secret: the kit never stores a password, hashes are masked,
 tokens are decoded or cut short, and spans carry names only.
@@ -30,9 +31,20 @@ from .database import (
 from .event_checks import check_accept_terms, check_idempotent_counter
 from .exercises import NotYet, after_your_answer, check_answer
 from .feedback import password_checks
+from .projection_check import check_logins_projector
+from .read_model import activity_rows, activity_table, dispatch_held_back, projection_position
+from .reset import (
+    expire_reset_token,
+    mailed_reset_token,
+    reset_tokens_table,
+    statements_sent,
+    stored_reset_token,
+)
+from .reset_handler_check import check_reset_handler
+from .reset_mail_check import check_reset_mail
 from .running import captured_logs, error_summary, expect_error
 from .saga_check import check_welcome_saga
-from .serving import post_graphql, serving
+from .serving import cqrs_auth_command, post_graphql, serving
 from .source import show_source
 from .tables import (
     decode_token,
@@ -42,6 +54,7 @@ from .tables import (
     last_position,
     mail_table,
     mask_hash,
+    mask_reset_link,
     mask_token,
     raw_password_column,
     stored_users,
@@ -53,6 +66,8 @@ __all__ = [
     "NotYet",
     "Trace",
     "TryItPage",
+    "activity_rows",
+    "activity_table",
     "after_your_answer",
     "captured_logs",
     "check_accept_terms",
@@ -63,28 +78,40 @@ __all__ = [
     "check_events_sql",
     "check_form_signup",
     "check_idempotent_counter",
+    "check_logins_projector",
     "check_me_username",
+    "check_reset_handler",
+    "check_reset_mail",
     "check_user_id_from_token",
     "check_welcome_saga",
+    "cqrs_auth_command",
     "decode_token",
+    "dispatch_held_back",
     "error_summary",
     "event_rows",
     "event_table",
     "event_types",
     "expect_error",
+    "expire_reset_token",
     "fresh_app",
     "kit_table_names",
     "last_position",
     "mail_table",
+    "mailed_reset_token",
     "mask_hash",
+    "mask_reset_link",
     "mask_token",
     "password_checks",
     "post_graphql",
+    "projection_position",
     "raw_password_column",
     "read_sql",
+    "reset_tokens_table",
     "row_counts",
     "serving",
     "show_source",
+    "statements_sent",
+    "stored_reset_token",
     "stored_users",
     "table_columns",
     "trace",

@@ -17,6 +17,19 @@ CHECK_PASSWORD = "a passphrase only the checks use"
 VERSION = "2024-06"
 
 
+def new_check_email(prefix: str) -> str:
+    """An email that no chapter uses, for a check's own user."""
+    return f"{prefix}_{uuid.uuid4().hex[:8]}@example.org"
+
+
+def sign_up_check_user(app: App, prefix: str) -> str:
+    """Sign up a user of the check's own, whose password is CHECK_PASSWORD; return its email."""
+    email = new_check_email(prefix)
+    name = email.split("@")[0]
+    app.command_bus.execute(CreateUserCommand(name, email, CHECK_PASSWORD, CHECK_PASSWORD))
+    return email
+
+
 def _new_events(app: App, before: int, event_type: type) -> list[Any]:
     return [e for e in app.events(before) if e.type == event_type.__name__]
 
@@ -107,10 +120,8 @@ def _counts_an_event_once(counter: Any) -> None:
 
 
 def _counts_a_signup_once(app: App, counter: Any) -> None:
-    name = f"counted_{uuid.uuid4().hex[:8]}"
     before, start = last_position(app), _count(counter)
-    email = f"{name}@example.org"
-    app.command_bus.execute(CreateUserCommand(name, email, CHECK_PASSWORD, CHECK_PASSWORD))
+    sign_up_check_user(app, "counted")
     expect(
         _count(counter) == start + 1,
         f"a signup moved count from {start} to {_count(counter)}; expected {start + 1}: "

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..bootstrap import App
 from ..domain.commands import SendWelcomeEmailCommand
-from ..domain.events import UserCreatedEvent
+from ..domain.events import Event, UserCreatedEvent
 from ..service.buses import EventBus
 from .exercises import NotYet, expect, kind
 
@@ -19,11 +19,14 @@ def _user_created(username: str) -> UserCreatedEvent:
     )
 
 
-def _commands(saga: Callable[[Any], Any], event: UserCreatedEvent) -> list[Any]:
+def saga_commands(
+    saga: Callable[[Any], Any], event: Event, command_type: type = SendWelcomeEmailCommand
+) -> list[Any]:
+    """The commands a saga returns for `event`, or NotYet when it returns something else."""
     result = saga(event)
-    if isinstance(result, SendWelcomeEmailCommand):
+    if isinstance(result, command_type):
         raise NotYet(
-            "the saga returned one SendWelcomeEmailCommand; a saga returns a list of commands "
+            f"the saga returned one {command_type.__name__}; a saga returns a list of commands "
             "(or yields them, or returns None for none): return [command]"
         )
     try:
@@ -33,13 +36,13 @@ def _commands(saga: Callable[[Any], Any], event: UserCreatedEvent) -> list[Any]:
 
 
 def _check_direct(saga: Callable[[Any], Any], tester: Any, person: Any) -> None:
-    for_tester = _commands(saga, tester)
+    for_tester = saga_commands(saga, tester)
     expect(
         for_tester == [],
         f"for test_user the saga returned {len(for_tester)} command(s); expected none: "
         "usernames that start with 'test' get no mail",
     )
-    for_person = _commands(saga, person)
+    for_person = saga_commands(saga, person)
     expect(
         len(for_person) == 1 and isinstance(for_person[0], SendWelcomeEmailCommand),
         f"for lin the saga returned {for_person}; expected one SendWelcomeEmailCommand",

@@ -25,7 +25,9 @@ def _participant_id(name: str) -> str:
 def _label(name: str) -> str:
     """`Create User Handler`: spaces where a long name may wrap. (Mermaid breaks a word that is
     too long for its box anywhere, with a hyphen.)"""
-    if len(name) <= 9 or " " in name:
+    if " " in name:  # `saga password_reset_requested`: each word on its own
+        return " ".join(_label(word) for word in name.split(" "))
+    if len(name) <= 9:
         return name
     if "_" in name:
         middle = name.rfind("_", 0, len(name) // 2 + 3) + 1

@@ -1,4 +1,5 @@
-"""`cqrs-auth serve` in the background, and an HTTP client for it, as `curl` would call it."""
+"""`cqrs-auth serve` in the background, and an HTTP client for it, as `curl` would call it;
+other `cqrs-auth` commands run on a chapter's database."""
 
 from __future__ import annotations
 
@@ -35,6 +36,21 @@ def _wait_for(server: subprocess.Popen[bytes], port: int, seconds: float = 30) -
             time.sleep(0.1)
 
 
+def _environment(app: App) -> dict[str, str]:
+    """This process's environment, with the app's database URL (password included)."""
+    return {**os.environ, "DATABASE_URL": app.engine.url.render_as_string(hide_password=False)}
+
+
+def cqrs_auth_command(app: App, *arguments: str) -> str:
+    """Run `cqrs-auth <arguments>` on the app's database, as in a terminal; return what it
+    printed (the database URL is passed in the environment, so it is never printed)."""
+    command = [sys.executable, "-m", "cqrs_auth.cli", *arguments]
+    done = subprocess.run(
+        command, env=_environment(app), capture_output=True, text=True, timeout=120, check=False
+    )
+    return (done.stdout + done.stderr).strip()
+
+
 @contextmanager
 def serving(app: App, port: int | None = None) -> Iterator[str]:
     """Run `cqrs-auth serve` on the app's database in a child process; yield its /graphql URL.
@@ -43,10 +59,9 @@ def serving(app: App, port: int | None = None) -> Iterator[str]:
     both), writes its output nowhere, and is stopped, by its own process, on leaving the block.
     """
     port = port or free_port()
-    env = {**os.environ, "DATABASE_URL": app.engine.url.render_as_string(hide_password=False)}
     command = [sys.executable, "-m", "cqrs_auth.cli", "serve", "--port", str(port)]
     server = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, env=_environment(app), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         _wait_for(server, port)

@@ -22,7 +22,8 @@ class Source:
     """Displays as highlighted HTML in JupyterLab, as numbered plain text elsewhere."""
 
     def __init__(self, obj: Any) -> None:
-        lines, self.first_line = inspect.getsourcelines(obj)
+        lines, first_line = inspect.getsourcelines(obj)
+        self.first_line = max(first_line, 1)  # a module's source starts at "line 0"
         self.code = "".join(lines)
         path = Path(inspect.getsourcefile(obj) or "?").resolve()
         self.path = path.relative_to(PACKAGE_ROOT) if path.is_relative_to(PACKAGE_ROOT) else path

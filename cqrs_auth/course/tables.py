@@ -1,7 +1,8 @@
 """What the kit stored, as tables a learner can read: users, events, mails, a token's claims.
 
 None of them shows a secret: the kit never stores a password, a hash's salt and digest are
-masked, and a token is shown by its decoded header and claims, or cut short.
+masked, a token is shown by its decoded header and claims, or cut short, and a reset mail's link
+loses its token.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from ..adapters.event_store import StoredEvent
 from ..adapters.tables import users as users_table
 from ..bootstrap import App
+from ..service.reset_mails import TOKEN_IN_LINK
 
 # Show whole values: a UUID cut short by "..." could not be recognised by the sanitize file
 # that nbval compares the outputs with (notebooks/sanitize.cfg).
@@ -97,9 +99,16 @@ def last_position(app: App) -> int:
     return events[-1].position if events else 0
 
 
-def mail_table(app: App) -> pd.DataFrame:
+def mask_reset_link(body: str) -> str:
+    """A mail body with its reset link's token cut off: `…/reset-password#token=…`."""
+    return TOKEN_IN_LINK.sub("#token=…", body)
+
+
+def mail_table(app: App, to: Sequence[str] | None = None) -> pd.DataFrame:
+    """The mail outbox (only the mails to `to`, if given), reset links masked."""
+    mails = [m for m in app.mails() if to is None or m.recipient in to]
     return pd.DataFrame(
-        [{"to": m.recipient, "subject": m.subject, "body": m.body} for m in app.mails()],
+        [{"to": m.recipient, "subject": m.subject, "body": mask_reset_link(m.body)} for m in mails],
         columns=["to", "subject", "body"],
     )
 

@@ -135,7 +135,7 @@ def too_similar(password: str, username: str, email: str) -> bool:
         value = value.casefold()
         if len(value) >= 4 and value in lowered:
             return True
-        for part in {value, *re.split(r"\W+", value)}:
+        for part in dict.fromkeys((value, *re.split(r"\W+", value))):  # in order, once each
             if len(part) < 3:
                 continue
             matcher = SequenceMatcher(a=lowered, b=part)

@@ -1,10 +1,11 @@
 """One server process of `cqrs-auth serve`: the app factory uvicorn calls in each worker.
 
 Every worker is a whole kit of its own: its engine and pool, its hash lane, its lease and its
-outbox relay (the leases make several relays on one database safe), its OTLP exporter when
-OTEL_EXPORTER_OTLP_ENDPOINT is set. The relay starts and stops with the app's lifespan, and
-stopping also writes the dispatch marks still owed and sends the spans still queued. Migrations
-are not run here: `serve` applied them once before starting the workers.
+outbox relay (the leases make several relays on one database safe), the janitor the relay runs
+(expired lockout and reset-request rows, deleted in key order, so sweeps may overlap), its OTLP
+exporter when OTEL_EXPORTER_OTLP_ENDPOINT is set. The relay starts and stops with the app's
+lifespan, and stopping also writes the dispatch marks still owed and sends the spans still
+queued. Migrations are not run here: `serve` applied them once before starting the workers.
 
 A worker started by uvicorn's supervisor asks Linux to send it SIGTERM when the supervisor dies,
 so that even a supervisor killed with SIGKILL leaves no worker behind.
@@ -24,6 +25,7 @@ from starlette.applications import Starlette
 from .. import telemetry
 from ..auth.passwords import one_malloc_arena_per_thread
 from ..bootstrap import App, bootstrap
+from ..service.janitor import Janitor
 from ..service.relay import OutboxRelay
 from .app import create_app, worker_threads
 
@@ -62,7 +64,8 @@ def worker_app(kit: App) -> Starlette:
     threads = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
     one_malloc_arena_per_thread(threads + settings.HASH_CONCURRENCY + OTHER_THREADS)
     drop_query_strings_from_the_access_log()
-    relay = OutboxRelay(kit.dispatcher, settings.RELAY_INTERVAL_SECONDS)
+    janitor = Janitor(kit.engine, settings)
+    relay = OutboxRelay(kit.dispatcher, settings.RELAY_INTERVAL_SECONDS, janitor)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

@@ -5,6 +5,8 @@
   sequence diagram.
 - Chapter 4, opened as stored, shows its traces as sequence diagrams that JupyterLab's Mermaid
   renderer drew (an SVG image), not as Mermaid source, and its test-only cells collapsed.
+- Chapters 8 and 9, opened as stored, have every diagram drawn: the flowcharts of their text and
+  the sequence diagrams of their traces (a diagram Mermaid cannot parse shows no image).
 
 Screenshots go to artifacts/ (kept by CI).
 """
@@ -34,7 +36,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SLOW = 120_000  # ms: running the whole notebook hashes a few passwords
-RENDERED_DIAGRAM = ".jp-OutputArea-output.jp-RenderedMermaid img[src^='data:image/svg+xml']"
+MERMAID_IMAGE = ".jp-RenderedMermaid img[src^='data:image/svg+xml']"  # in text or in outputs
+RENDERED_DIAGRAM = f".jp-OutputArea-output{MERMAID_IMAGE}"
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -147,4 +150,28 @@ def test_a_chapter_shows_its_traces_as_rendered_sequence_diagrams(
             screenshot(page, "trace-in-chapter-4.png")
         except Exception:
             screenshot(page, "trace-in-chapter-4-failure.png")
+            raise
+
+
+def mermaid_blocks(name: str) -> int:
+    """How many diagrams a chapter holds: ```mermaid fences in its text, traces in its outputs."""
+    cells = nbformat.read(NOTEBOOKS / name, as_version=4).cells
+    fences = sum(c.source.count("```mermaid") for c in cells if c.cell_type == "markdown")
+    outputs = [o for c in cells if c.cell_type == "code" for o in c.outputs]
+    return fences + sum("text/vnd.mermaid" in o.get("data", {}) for o in outputs)
+
+
+@pytest.mark.parametrize("name", ["08-read-models.ipynb", "09-capstone-password-reset.ipynb"])
+def test_every_diagram_of_the_last_chapters_is_drawn(tmp_path: Path, browser_page: Any, name: str):
+    page, expected = browser_page, mermaid_blocks(name)
+    with jupyterlab(tmp_path, name, clear_outputs=False) as url:
+        try:
+            page.goto(url)
+            page.locator(".jp-Notebook").wait_for()
+            drawn = page.locator(MERMAID_IMAGE)
+            drawn.nth(expected - 1).wait_for()
+            assert drawn.count() == expected >= 4
+            assert all("<svg" in diagram_svg(drawn.nth(i)) for i in range(expected))
+        except Exception:
+            screenshot(page, f"diagrams-in-{name[:2]}-failure.png")
             raise

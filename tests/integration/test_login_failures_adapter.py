@@ -127,3 +127,47 @@ def test_release_gives_an_attempt_back_only_in_the_window_it_was_taken_in(lockou
     renewed = lockout.reserve(ADA, T0 + WINDOW)
     lockout._run("release", ADA, first)  # taken in the old window: nothing to give back
     assert lockout.row(ADA).attempts == renewed.attempt == 1
+
+
+def test_a_lock_that_ends_inside_the_window_starts_a_new_count_at_its_end(lockout):
+    lockout.reserve_all(ADA, T0)
+    until = T0 + timedelta(seconds=60)  # the window would run on until T0 + 900 s
+    lockout.lock(ADA, until)
+    assert not lockout.reserve(ADA, until - timedelta(microseconds=1)).admitted
+    after = lockout.reserve(ADA, until)
+    assert (after.admitted, after.attempt, after.window_started_at) == (True, 1, until)
+
+
+def test_a_refused_attempt_changes_nothing_in_the_row(lockout):
+    lockout.reserve_all(ADA, T0)
+    at_the_limit = lockout.row(ADA)
+    refused = lockout.reserve(ADA, T0 + timedelta(seconds=5))
+    assert (refused.admitted, refused.attempt, refused.window_started_at) == (False, LIMIT, T0)
+    assert lockout.row(ADA) == at_the_limit
+    until = T0 + 2 * WINDOW
+    lockout.lock(ADA, until)
+    locked = lockout.row(ADA)
+    refused = lockout.reserve(ADA, T0 + WINDOW)  # the window is over, the lock is not
+    assert (refused.admitted, refused.attempt, refused.locked_until) == (False, LIMIT, until)
+    assert lockout.row(ADA) == locked
+
+
+def test_the_window_runs_from_its_first_attempt_not_from_the_latest(lockout):
+    for seconds in (0, 100, 200):
+        lockout.reserve(ADA, T0 + timedelta(seconds=seconds))
+    assert not lockout.reserve(ADA, T0 + WINDOW - timedelta(microseconds=1)).admitted
+    assert lockout.reserve(ADA, T0 + WINDOW).attempt == 1
+
+
+def test_release_gives_back_one_attempt_of_its_own_email_only(lockout):
+    [ada] = lockout.reserve_all(ADA, T0, 1)
+    lockout.reserve_all(BOB, T0, 2)  # the same window start: only the email tells them apart
+    lockout._run("release", ADA, ada)
+    assert (lockout.row(ADA).attempts, lockout.row(BOB).attempts) == (0, 2)
+
+
+def test_release_never_takes_the_count_below_zero(lockout):
+    [ada] = lockout.reserve_all(ADA, T0, 1)
+    lockout._run("reset_attempts", ADA)  # another login of the same email succeeded meanwhile
+    lockout._run("release", ADA, ada)
+    assert lockout.row(ADA).attempts == 0

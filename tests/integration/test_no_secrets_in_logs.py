@@ -1,12 +1,14 @@
 """Every scenario of the suite, with every logger at DEBUG and SQL echo on: no plaintext password
-and no hash appears in any log record or in any stored event; nor does a password reset token,
-its hash or a new password."""
+and no hash appears in any log record, on stdout or stderr (a stray print, a C library's write),
+or in any stored event; nor does a password reset token, its hash or a new password."""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+import os
+import sys
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -69,7 +71,20 @@ def everything_logged(records: list[logging.LogRecord]) -> str:
     return "\n".join(texts)
 
 
-def test_no_password_or_hash_reaches_any_log_record_or_stored_event(make_app, everything_at_debug):
+def everything_said(records: list[logging.LogRecord], capfd: pytest.CaptureFixture[str]) -> str:
+    """Every log record, and all that reached the process's stdout and stderr: captured at the
+    file descriptors, so a print, a logging handler on a stream and a C library's write alike."""
+    captured = capfd.readouterr()
+    return "\n".join([everything_logged(records), captured.out, captured.err])
+
+
+def leaked(secrets: list[str], said: str) -> list[str]:
+    return [secret for secret in secrets if secret in said]
+
+
+def test_no_password_or_hash_reaches_any_log_record_or_stored_event(
+    make_app, everything_at_debug, capfd
+):
     app = make_app(SQL_ECHO=True, LOGIN_MAX_FAILURES=3)
     run_every_scenario(app)
     secrets = [
@@ -81,13 +96,42 @@ def test_no_password_or_hash_reaches_any_log_record_or_stored_event(make_app, ev
     ]
     assert len(stored_hashes(app)) == 2
 
-    logged = everything_logged(everything_at_debug.records)
-    assert "INSERT INTO users" in logged  # SQL echo was on and captured
-    leaked = [secret for secret in secrets if secret in logged]
-    assert leaked == [], "secrets in the log"
+    said = everything_said(everything_at_debug.records, capfd)
+    assert "INSERT INTO users" in said  # SQL echo was on and captured
+    assert leaked(secrets, said) == [], "secrets in the log, on stdout or on stderr"
 
     payloads = json.dumps([stored.as_json() for stored in app.events()])
     assert [secret for secret in secrets if secret in payloads] == []
+
+
+def to_stdout(text: str) -> None:
+    print(text)
+
+
+def to_stderr(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def to_fd_2(text: str) -> None:
+    os.write(2, text.encode())  # as a C extension would, past sys.stderr
+
+
+@pytest.mark.parametrize("leak", [to_stdout, to_stderr, to_fd_2])
+def test_the_search_finds_a_password_the_kit_would_print_to_stdout_or_stderr(
+    make_app, everything_at_debug, capfd, leak: Callable[[str], None]
+):
+    """The search above is no formality: a hasher that prints what it is given is caught."""
+    app = make_app(LOGIN_MAX_FAILURES=3)
+    verify = app.hasher.verify_and_update
+
+    def leaky(password: str, stored_hash: str | None) -> tuple[bool, str | None]:
+        leak(password)
+        return verify(password, stored_hash)
+
+    app.hasher.verify_and_update = leaky  # type: ignore[method-assign]
+    run_every_scenario(app)
+    said = everything_said(everything_at_debug.records, capfd)
+    assert leaked([PASSWORD, WRONG_PASSWORD, OTHER_PASSWORD], said) == [PASSWORD, WRONG_PASSWORD]
 
 
 REFUSED_NEW_PASSWORD = "ada@example.org is my password"  # refused: too like the email
@@ -118,7 +162,7 @@ def run_a_password_reset_with_every_turn(app) -> list[ValidationError]:
 
 
 def test_no_reset_token_its_hash_or_a_new_password_reaches_a_log_an_event_or_an_error(
-    make_app, everything_at_debug
+    make_app, everything_at_debug, capfd
 ):
     app = make_app(SQL_ECHO=True)
     errors = run_a_password_reset_with_every_turn(app)
@@ -133,10 +177,10 @@ def test_no_reset_token_its_hash_or_a_new_password_reaches_a_log_an_event_or_an_
         *stored_hashes(app),
     ]
 
-    logged = everything_logged(everything_at_debug.records)
-    assert "INSERT INTO password_reset_tokens" in logged  # SQL echo was on and captured
-    assert "failed on PasswordResetRequestedEvent" in logged  # and the mail's failure
-    assert [secret for secret in secrets if secret in logged] == [], "secrets in the log"
+    said = everything_said(everything_at_debug.records, capfd)
+    assert "INSERT INTO password_reset_tokens" in said  # SQL echo was on and captured
+    assert "failed on PasswordResetRequestedEvent" in said  # and the mail's failure
+    assert leaked(secrets, said) == [], "secrets in the log, on stdout or on stderr"
     payloads = json.dumps([stored.as_json() for stored in app.events()])
     assert [secret for secret in secrets if secret in payloads] == []
     said = repr([(e.message, e.extensions) for e in errors])

@@ -1,0 +1,60 @@
+"""The janitor: deletes the lockout's and the reset limit's rows that have expired, so that the
+tables cannot grow without end however many emails are named. The outbox relay calls it on its
+periodic tick; it sweeps every JANITOR_INTERVAL_SECONDS, in batches of JANITOR_BATCH_SIZE rows,
+each batch a short transaction of its own. A row is never deleted while its window or its lock
+runs (see adapters/expired_rows.py for when a row has expired)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Engine, Table
+
+from ..adapters import expired_rows
+from ..adapters.clock import utcnow
+from ..adapters.tables import login_failures, password_reset_requests
+from ..settings import Settings
+
+MAX_BATCHES_PER_SWEEP = 20  # so one tick of the relay stays short; the rest waits for the next
+
+
+class Janitor:
+    def __init__(
+        self, engine: Engine, settings: Settings, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.engine, self.settings, self.clock = engine, settings, clock
+        self._next_sweep = 0.0  # time.monotonic() of the next sweep that is due
+
+    def sweep_if_due(self) -> None:
+        """Sweep when JANITOR_INTERVAL_SECONDS have passed since the last sweep (or never ran)."""
+        if time.monotonic() >= self._next_sweep:
+            self._next_sweep = time.monotonic() + self.settings.JANITOR_INTERVAL_SECONDS
+            self.sweep()
+
+    def sweep(self) -> dict[str, int]:
+        """Delete what has expired by the clock's now; the rows deleted, per table."""
+        now, s = self.clock(), self.settings
+        lockout = expired_rows.ended_login_failures(
+            now,
+            timedelta(seconds=s.LOGIN_FAILURE_WINDOW_SECONDS),
+            timedelta(seconds=s.LOGIN_LOCK_SECONDS),
+        )
+        requests = expired_rows.ended_reset_requests(
+            now, timedelta(seconds=s.PASSWORD_RESET_WINDOW_SECONDS)
+        )
+        return {
+            "login_failures": self._delete(login_failures, lockout),
+            "password_reset_requests": self._delete(password_reset_requests, requests),
+        }
+
+    def _delete(self, table: Table, expired: ColumnElement[bool]) -> int:
+        total, size = 0, self.settings.JANITOR_BATCH_SIZE
+        for _ in range(MAX_BATCHES_PER_SWEEP):
+            with self.engine.begin() as connection:
+                deleted = expired_rows.delete_expired(connection, table, expired, size)
+            total += deleted
+            if deleted < size:
+                break
+        return total

@@ -1,6 +1,7 @@
 """`cqrs-auth serve --workers 2`: two server processes under uvicorn's supervisor, on every
 backend. Both answer requests; SIGTERM stops them all, writing what they owe; a supervisor
-killed outright takes its workers with it. (Their relays: test_servers_on_one_database.py.)"""
+killed outright takes its workers with it; their relays run the janitor. (Their relays'
+delivery: test_servers_on_one_database.py.)"""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import os
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cqrs_auth.adapters.db import make_engine
-from cqrs_auth.adapters.tables import events
+from cqrs_auth.adapters.login_failures import LoginFailures
+from cqrs_auth.adapters.tables import events, login_failures
 
 from .processes import ServerProcess, sign_up_over_http
 from .test_servers_on_one_database import undispatched
@@ -104,3 +107,29 @@ def test_workers_end_when_their_supervisor_is_killed(database_url):
         server.stop()
         for pid in filter(alive, workers):  # had the test failed: leave no orphan behind
             os.kill(pid, signal.SIGKILL)
+
+
+def test_served_workers_run_the_janitor_on_their_relays_tick(database_url):
+    server = ServerProcess(
+        database_url, workers=2, RELAY_INTERVAL_SECONDS=0.2, JANITOR_INTERVAL_SECONDS=0.2
+    ).start()
+    engine = make_engine(database_url)
+    try:
+        server.wait_ready()
+        long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+        with engine.begin() as connection:  # a lockout row whose window and lock ended long ago
+            LoginFailures(connection).reserve(
+                "ada@example.org", now=long_ago, window_cutoff=long_ago, max_attempts=5
+            )
+        deadline = time.monotonic() + 20
+        while lockout_rows(engine):
+            assert time.monotonic() < deadline, "no worker's janitor deleted the expired row"
+            time.sleep(0.1)
+    finally:
+        server.stop()
+        engine.dispose()
+
+
+def lockout_rows(engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(login_failures)))

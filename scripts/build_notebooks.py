@@ -112,7 +112,11 @@ def execute(notebook: nbformat.NotebookNode) -> None:
     os.environ.pop("DATABASE_URL", None)
     os.environ.pop("JWT_SECRET", None)
     client = NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": NOTEBOOKS}}
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": NOTEBOOKS}},
+        record_timing=False,  # no execution timestamps: a rebuild changes only what changed
     )
     client.execute()
 

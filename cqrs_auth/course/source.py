@@ -42,7 +42,7 @@ class Source:
 
     def __repr__(self) -> str:
         numbered = [
-            f"{self.first_line + index:4} {line}"
+            f"{self.first_line + index:4} │ {line}"
             for index, line in enumerate(self.code.splitlines())
         ]
         return "\n".join([f"# {self.where}", *numbered])

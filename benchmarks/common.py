@@ -6,15 +6,20 @@ throwaway server that `scripts/mariadb.sh` starts (and stops) for the run.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
+import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +49,7 @@ def mariadb(url: str | None) -> Iterator[str]:
     )
     if started.returncode != 0:
         raise SystemExit(f"could not start MariaDB:\n{started.stderr}")
+    os.environ["CQRS_BENCH_MARIADB_DIR"] = folder  # where its PID is (its CPU is measured)
     try:
         yield started.stdout.strip()
     finally:
@@ -128,3 +134,139 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
     ]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     print("\n".join(lines))
+
+
+def process_tree_ticks(pid: int) -> int:
+    """CPU time (user + system, in clock ticks) of a process and its children, alive ones."""
+    total = 0
+    for member in [pid, *children(pid)]:
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *children(int(child))]
+    return found
+
+
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+class BenchServer:
+    """A benchmark server script (nohash.py, floor.py) in a process of its own."""
+
+    def __init__(self, script: str, database_url: str, workers: int = 1, *extra: str) -> None:
+        self.port = port = free_port()
+        self.url = f"http://127.0.0.1:{port}/graphql"
+        command = [sys.executable, str(ROOT / "benchmarks" / script), "--database-url"]
+        command += [database_url, "--port", str(port), "--workers", str(workers), *extra]
+        env = os.environ | {"RELAY_INTERVAL_SECONDS": "1"}
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_until_answering(self.url, self.process, workers)
+
+    def cpu_ms(self) -> float:
+        """CPU time the server has used so far (all its processes and threads)."""
+        return process_tree_ticks(self.process.pid) * TICK_MS
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+
+def no_hash_server(database_url: str, workers: int = 1) -> BenchServer:
+    """The kit without its hash (benchmarks/nohash.py)."""
+    return BenchServer("nohash.py", database_url, workers)
+
+
+def wait_until_answering(url: str, process: subprocess.Popen[bytes], workers: int) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited ({process.returncode})")
+        try:
+            if httpx.post(url, json={"query": "{ __typename }"}).is_success:
+                time.sleep(3 if workers > 1 else 0)  # the other workers finish starting
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise SystemExit("the server did not answer")
+
+
+@dataclass
+class Load:
+    requests: int
+    per_second: float
+    errors: int  # answers that were not 2xx, and socket errors
+
+
+class Wrk:
+    """wrk (Debian's package), a load generator written in C: little CPU per request."""
+
+    def __init__(self) -> None:
+        if not shutil.which("wrk"):
+            raise SystemExit("wrk is needed: apt-get install wrk (Debian's package)")
+        self.folder = tempfile.mkdtemp(prefix="cqrs-bench-wrk-")
+
+    def script(self, name: str, body: dict[str, Any], token: str = "") -> str:
+        """A wrk Lua script that POSTs `body` (and a bearer token) on every request."""
+        lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(json.dumps(body))}"]
+        lines.append('wrk.headers["Content-Type"] = "application/json"')
+        if token:
+            lines.append(f'wrk.headers["Authorization"] = "Bearer {token}"')
+        path = f"{self.folder}/{name}.lua"
+        Path(path).write_text("\n".join(lines) + "\n")
+        return path
+
+    def run(self, url: str, script: str, clients: int, seconds: float) -> Load:
+        command = ["wrk", "-t1", f"-c{clients}", f"-d{round(seconds)}s", "-s", script, url]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+        failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        broken = re.search(
+            r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+        )
+        errors = int(failed.group(1)) if failed else 0
+        errors += sum(int(n) for n in broken.groups()) if broken else 0
+        return Load(requests, rate, errors)
+
+
+class RawClient:
+    """HTTP/1.1 POSTs over one kept-alive socket, with as little work as a client can do."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.head = (
+            b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        )
+
+    def post(self, body: bytes) -> bytes:
+        self.sock.sendall(self.head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += self.sock.recv(65536)
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        while len(rest) < length:
+            rest += self.sock.recv(65536)
+        if b'"errors"' in rest:
+            raise SystemExit(f"the request failed: {rest[:300]!r}")
+        return rest
+
+
+def timed_ms(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000

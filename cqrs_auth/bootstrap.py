@@ -47,7 +47,7 @@ from .service.buses import CommandBus, EventBus, QueryBus
 from .service.dispatcher import EventDispatcher
 from .service.event_handlers import UserCreatedHandler
 from .service.projection import GetUserActivityHandler, UserActivityProjector
-from .settings import Settings
+from .settings import Settings, worker_threads
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,10 @@ def bootstrap(
         overrides["DATABASE_URL"] = database_url
     if overrides:
         settings = settings.model_validate({**settings.model_dump(), **overrides})
-    engine = make_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
+    # a pooled connection for every request thread, the relay and the start: a pool smaller
+    # than the threads opens and closes a connection per request under load
+    connections = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE) + 2
+    engine = make_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO, pool_size=connections)
     command_bus, query_bus = CommandBus(), QueryBus()
     event_bus = EventBus(command_bus)
     dispatcher = EventDispatcher(engine, event_bus, Lease.new(settings.RELAY_LEASE_SECONDS))
@@ -152,7 +155,8 @@ def bootstrap(
 
     command_bus.register(CreateUserCommand, handlers.CreateUserHandler(uow, hasher, settings))
     command_bus.register(
-        PerformLoginCommand, login.PerformLoginHandler(uow, hasher, tokens, settings)
+        PerformLoginCommand,
+        login.PerformLoginHandler(uow, hasher, tokens, settings, reader=partial(reading, engine)),
     )
     command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(uow))
     command_bus.register(LockAccountCommand, login.LockAccountHandler(uow, settings))

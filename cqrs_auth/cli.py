@@ -76,7 +76,7 @@ def cmd_project(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .http.server import serve
 
-    return serve(args.database_url, host=args.host, port=args.port)
+    return serve(args.database_url, host=args.host, port=args.port, workers=args.workers)
 
 
 def settings_problems(error: SettingsError) -> str:
@@ -87,6 +87,13 @@ def settings_problems(error: SettingsError) -> str:
         where = ".".join(str(part) for part in problem["loc"])
         problems.append(f"{where}: {message}" if where else message)
     return "; ".join(problems)
+
+
+def positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve GraphQL over HTTP at /graphql")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument(
+        "--workers",
+        type=positive,
+        help="server processes, each with its relay (default: one per core; 1: this process)",
+    )
     serve.set_defaults(func=cmd_serve)
     doctor.register(sub)
     workshop.register(sub)

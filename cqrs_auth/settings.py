@@ -15,6 +15,14 @@ log = logging.getLogger(__name__)
 
 DEV_JWT_SECRET = "development-only-secret-do-not-use-in-production"
 MIN_SECRET_BYTES = 32
+CHEAP_REQUEST_THREADS = 8
+
+
+def worker_threads(hash_concurrency: int, hash_queue_size: int) -> int:
+    """The HTTP server's threads for requests: room for every request the hash lane admits,
+    plus threads only requests without a hash can use (a request refused by a full lane gives
+    its thread back at once). The database pool keeps a connection for each (bootstrap)."""
+    return hash_concurrency + hash_queue_size + CHEAP_REQUEST_THREADS
 
 
 class Settings(BaseSettings):

@@ -50,6 +50,16 @@ def otlp_requested() -> bool:
     return any(os.environ.get(name) for name in OTLP_ENDPOINTS)
 
 
+def otlp_installed() -> bool:
+    """Whether the OTLP exporter can be imported (without setting anything up)."""
+    try:
+        import opentelemetry.exporter.otlp.proto.http.trace_exporter  # noqa: F401
+        import opentelemetry.sdk.trace.export  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def export_over_otlp() -> TracerProvider:
     """Send every span to the OTLP/HTTP endpoint of the standard OTEL_EXPORTER_OTLP_* settings."""
     try:

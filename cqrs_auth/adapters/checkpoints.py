@@ -21,6 +21,7 @@ ADVANCE = update(t).where(*IS_NEXT).values(position=POSITION)
 LOCK = select(t.c.position).where(t.c.projection == bindparam("name")).with_for_update()
 MOVE = update(t).where(t.c.projection == bindparam("name")).values(position=bindparam("to"))
 POSITION_OF = select(events.c.position).where(events.c.id == bindparam("event_id"))
+PROGRESS = select(t.c.position, POSITION).where(t.c.projection == bindparam("name"))
 
 
 class NotNext(Exception):
@@ -45,6 +46,13 @@ class Checkpoints:
 
     def move(self, projection: str, position: int) -> None:
         self.connection.execute(MOVE, {"name": projection, "to": position})
+
+    def progress(self, projection: str, event_id: str) -> tuple[int, int | None]:
+        """The checkpoint, and where the event `event_id` is in the log (None if not there),
+        in one read."""
+        params = {"name": projection, "event_id": event_id}
+        checkpoint, position = self.connection.execute(PROGRESS, params).one()
+        return int(checkpoint), position
 
     def position_of(self, event_id: str) -> int | None:
         """Where the event `event_id` is in the log, or None if it is not there."""

@@ -38,7 +38,7 @@ def use_wal(dbapi_connection: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
     """An engine that never puts bound parameters (a password hash) into logs or errors.
 
     No statement of its own per request: no ping at checkout, no ROLLBACK after a COMMIT
@@ -47,7 +47,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     instead of failing with "database is locked".
     """
     parsed = make_url(url)
-    pooling = {"hide_parameters": True, "pool_reset_on_return": None}
+    pooling = {"hide_parameters": True, "pool_reset_on_return": None, "pool_size": pool_size}
     if parsed.get_backend_name() != "sqlite":
         checks = CAN_POLL and parsed.get_driver_name() == "pymysql"
         # no from-linting: the projection's two-table UPDATE is a product of one row of each

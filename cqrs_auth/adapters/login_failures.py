@@ -38,7 +38,7 @@ from ..domain.model import User
 from .clock import from_db, to_db
 from .tables import login_failures as t
 from .tables import users
-from .users import to_user
+from .users import USER, to_user
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,22 @@ class LoginFailures:
             user=to_user(row),
         )
 
+    def peek(
+        self, email: str, *, now: datetime, window_cutoff: datetime, max_attempts: int
+    ) -> Reservation | None:
+        """The refusal `reserve` would answer now (None if it would admit the attempt), read
+        without counting anything nor reading the user: the upsert's rule, in Python."""
+        row = self.connection.execute(STATE, {"email": email}).first()
+        if row is None:
+            return None
+        started = from_db(row.windowStartedAt)
+        locked_until = from_db(row.lockedUntil) if row.lockedUntil else None
+        if locked_until is None:
+            refused = started > window_cutoff and row.attempts >= max_attempts
+        else:
+            refused = locked_until > now
+        return Reservation(False, row.attempts, started, locked_until, None) if refused else None
+
     def release(self, email: str, reservation: Reservation) -> None:
         """Give back an admitted attempt that never ran (the hash lane was full)."""
         params = {"email": email, "started": to_db(reservation.window_started_at)}
@@ -99,10 +115,11 @@ class LoginFailures:
 
 ROW = t.c.emailNormalised == bindparam("email")
 RESERVATION = (
-    select(t.c.attempts, t.c.windowStartedAt, t.c.lockedUntil, t.c.attemptToken, users)
+    select(t.c.attempts, t.c.windowStartedAt, t.c.lockedUntil, t.c.attemptToken, *USER)
     .outerjoin(users, users.c.emailNormalised == t.c.emailNormalised)
     .where(ROW)
 )
+STATE = select(t.c.attempts, t.c.windowStartedAt, t.c.lockedUntil).where(ROW)
 RELEASE = (
     update(t)
     .where(ROW, t.c.windowStartedAt == bindparam("started"), t.c.attempts > 0)

@@ -11,12 +11,13 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.errors import ConflictError
-from ..domain.model import User
+from ..domain.model import User, UserView
 from .clock import from_db, to_db
 from .tables import UNIQUE_FIELDS, users
 
 ADD = insert(users)
 BY_ID = select(users).where(users.c.userId == bindparam("key"))
+VIEW = select(users.c.username, users.c.email).where(users.c.userId == bindparam("key"))
 BY_EMAIL = select(users).where(users.c.emailNormalised == bindparam("email"))
 NEW_HASH = (
     update(users).where(users.c.userId == bindparam("key")).values(password=bindparam("hash"))
@@ -83,15 +84,29 @@ class UserRepository:
         return to_user(self.connection.execute(BY_EMAIL, {"email": email_normalised}).first())
 
     def get(self, user_id: str) -> User | None:
-        try:
-            key = uuid.UUID(user_id).bytes
-        except ValueError:
-            return None
-        return to_user(self.connection.execute(BY_ID, {"key": key}).first())
+        key = _key(user_id)
+        return to_user(self.connection.execute(BY_ID, {"key": key}).first()) if key else None
+
+    def view(self, user_id: str) -> UserView | None:
+        """What a query shows of a user (two columns: each costs the driver time to read)."""
+        key = _key(user_id)
+        row = self.connection.execute(VIEW, {"key": key}).first() if key else None
+        return UserView(user_id, row.username, row.email) if row else None
 
     def update_password_hash(self, user_id: str, password_hash: str) -> None:
         params = {"key": uuid.UUID(user_id).bytes, "hash": password_hash}
         self.connection.execute(NEW_HASH, params)
+
+
+def _key(user_id: str) -> bytes | None:
+    """The 16 bytes of a UUID in its text form; None for text that is not a UUID."""
+    try:
+        return uuid.UUID(user_id).bytes
+    except ValueError:
+        return None
+
+
+USER = (users.c.userId, users.c.username, users.c.email, users.c.password, users.c.createdAt)
 
 
 def to_user(row: Row | None) -> User | None:

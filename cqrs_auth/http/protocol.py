@@ -9,7 +9,8 @@ whose head is late is closed. (The body has its own limit, BODY_TIMEOUT_SECONDS,
 
 It works the same for uvicorn's two HTTP/1.1 protocols, h11 and httptools: both start a new
 `cycle` when a request's head is complete, call `on_response_complete` when its answer is sent
-and `send_400_response` for a request they cannot parse, and that is all it uses.
+and `send_400_response` for a request they cannot parse, and that is all it uses. The classes
+are defined here, by name, so that uvicorn can hand them to its worker processes (pickled).
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
-from uvicorn.config import HTTP_PROTOCOLS
-from uvicorn.importer import import_from_string
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .errors import error_body
 
 if TYPE_CHECKING:
-    from uvicorn.protocols.http.h11_impl import H11Protocol as _Protocol
+    _Protocol = H11Protocol
 else:
     _Protocol = object
 
@@ -33,8 +35,11 @@ log = logging.getLogger("cqrs_auth.http")
 
 
 class KitProtocol(_Protocol):
-    header_timeout: float
     _head_timer: asyncio.TimerHandle | None = None
+
+    def __init__(self, *args: Any, header_timeout: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout = header_timeout
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
@@ -71,7 +76,19 @@ class KitProtocol(_Protocol):
         self.transport.close()
 
 
+class KitH11Protocol(KitProtocol, H11Protocol):
+    pass
+
+
+class KitHttpToolsProtocol(KitProtocol, HttpToolsProtocol):  # type: ignore[misc]  # typed as h11
+    pass
+
+
+PROTOCOLS = {"h11": KitH11Protocol, "httptools": KitHttpToolsProtocol}
+
+
 def kit_protocol(http: str, header_timeout: float) -> type[asyncio.Protocol]:
-    """uvicorn's protocol class named `http` ("h11", "httptools"), as the kit runs it."""
-    base = import_from_string(HTTP_PROTOCOLS[http])
-    return type(f"Kit{base.__name__}", (KitProtocol, base), {"header_timeout": header_timeout})
+    """uvicorn's protocol named `http` ("h11", "httptools"), as the kit runs it, for uvicorn's
+    `http` option: uvicorn calls it for each connection, and pickles it for its workers (a
+    partial of a class defined by name; uvicorn's annotation says class, a callable is used)."""
+    return cast("type[asyncio.Protocol]", partial(PROTOCOLS[http], header_timeout=header_timeout))

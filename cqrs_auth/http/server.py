@@ -1,38 +1,39 @@
-"""`cqrs-auth serve`: bootstrap the kit (which applies pending migrations, as the tutorial's
-`migrationsRun: true` did) and serve it with uvicorn, with the outbox relay running beside it.
+"""`cqrs-auth serve`: apply pending migrations once (as the tutorial's `migrationsRun: true` did),
+then serve the kit with uvicorn in `workers` processes, each with its outbox relay (worker.py).
 
-The HTTP parser is named, not uvicorn's "auto" (httptools when it happens to be installed, else
-h11): h11 is what a plain install has and what the tests run; both get the head time limit.
+One worker is one process, as before; more are uvicorn's own supervisor and its worker
+processes (spawned, each a whole kit; the supervisor restarts one that dies, and SIGINT or
+SIGTERM stops them all). uvicorn's workers rather than gunicorn's: no other server to install
+and configure, the same options in one process or many, and it runs on every platform.
+
+The HTTP parser is named, not uvicorn's "auto": httptools, the faster of uvicorn's two (it comes
+with uvicorn[standard]); h11 is the tests' other choice. Both get the head time limit.
 """
 
 from __future__ import annotations
 
-import logging
+import os
 import sys
 from typing import Any
 
 import uvicorn
 
 from .. import telemetry
-from ..auth.passwords import one_malloc_arena_per_thread
 from ..bootstrap import App, bootstrap
-from ..service.janitor import Janitor
-from ..service.relay import OutboxRelay
-from .app import create_app, worker_threads
+from .app import create_app
 from .protocol import kit_protocol
+from .worker import drop_query_strings_from_the_access_log
 
-OTHER_THREADS = 8  # the event loop's, the outbox relay's, and a margin
+HTTP_PARSER = "httptools"
+WORKER_APP = "cqrs_auth.http.worker:create_worker_app"
 
 
-class DropQueryString(logging.Filter):
-    """uvicorn's access log prints the request path with its query string; a GET can carry a
-    GraphQL document there (with a password literal in it). Log the path only."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
-        return True
+def default_workers() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def build_server(
@@ -43,36 +44,43 @@ def build_server(
     http: str = "h11",
     **uvicorn_options: Any,
 ) -> uvicorn.Server:
+    """A server for one kit in this process (the tests run it in a thread); no relay."""
     protocol = kit_protocol(http, kit.settings.HEADER_TIMEOUT_SECONDS)
     config = uvicorn.Config(
         create_app(kit), host=host, port=port, lifespan="off", http=protocol, **uvicorn_options
     )
-    access_log = logging.getLogger("uvicorn.access")
-    if not any(isinstance(f, DropQueryString) for f in access_log.filters):
-        access_log.addFilter(DropQueryString())
+    drop_query_strings_from_the_access_log()
     return uvicorn.Server(config)
 
 
-def serve(database_url: str | None = None, *, host: str = "127.0.0.1", port: int = 3000) -> int:
-    try:
-        tracing = telemetry.export_over_otlp() if telemetry.otlp_requested() else None
-    except telemetry.TelemetryUnavailable as error:
-        print(f"cqrs-auth serve: {error}", file=sys.stderr)
+def serve(
+    database_url: str | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    workers: int | None = None,
+    app_factory: str = WORKER_APP,
+) -> int:
+    """Serve until SIGINT or SIGTERM. `app_factory` names the workers' app factory."""
+    if telemetry.otlp_requested() and not telemetry.otlp_installed():
+        print(f"cqrs-auth serve: {telemetry.OTLP_MISSING}", file=sys.stderr)
         return 2
-    kit = bootstrap(database_url)
-    settings = kit.settings
-    workers = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
-    one_malloc_arena_per_thread(workers + settings.HASH_CONCURRENCY + OTHER_THREADS)
-    relay = OutboxRelay(
-        kit.dispatcher, settings.RELAY_INTERVAL_SECONDS, Janitor(kit.engine, settings)
-    )
-    relay.start()
+    kit = bootstrap(database_url, start=False)
     try:
-        print(f"GraphQL at http://{host}:{port}/graphql (open it in a browser for GraphiQL)")
-        build_server(kit, host=host, port=port).run()
+        if kit.settings.MIGRATIONS_RUN:
+            kit.migrate()
     finally:
-        relay.stop()
         kit.close()
-        if tracing:
-            tracing.shutdown()  # sends the spans still queued
+    os.environ["DATABASE_URL"] = kit.settings.DATABASE_URL  # for the workers' settings
+    count = workers or default_workers()
+    print(f"GraphQL at http://{host}:{port}/graphql (open it in a browser for GraphiQL)")
+    uvicorn.run(
+        app_factory,
+        factory=True,
+        host=host,
+        port=port,
+        workers=count,
+        http=kit_protocol(HTTP_PARSER, kit.settings.HEADER_TIMEOUT_SECONDS),
+        lifespan="on",
+    )
     return 0

@@ -105,5 +105,4 @@ class GetUserHandler:
 
     def execute(self, query: GetUserQuery) -> UserView | None:
         with self.uow() as uow:
-            user = uow.users.get(query.user_id)
-        return UserView.of(user) if user else None
+            return uow.users.view(query.user_id)

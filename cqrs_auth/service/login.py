@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..adapters.clock import utcnow
 from ..adapters.login_failures import Reservation
@@ -38,9 +39,11 @@ class PerformLoginHandler:
         tokens: TokenService,
         settings: Settings,
         clock: Clock = utcnow,
+        reader: UnitOfWorkFactory | None = None,
     ) -> None:
+        """`reader`: units of work that only read (default: `uow`)."""
         self.uow, self.hasher, self.tokens = uow, hasher, tokens
-        self.settings, self.clock = settings, clock
+        self.settings, self.clock, self.reader = settings, clock, reader or uow
 
     def execute(self, command: PerformLoginCommand) -> LoginResult:
         require_texts(email=command.email, password=command.password)
@@ -48,6 +51,8 @@ class PerformLoginHandler:
         password = rules.normalise_password(command.password)
         if len(password) > rules.PASSWORD_MAX_LENGTH:
             raise ValidationError("password", "A password has at most 128 characters.")
+        if self.hasher.full():
+            raise self._refusal(email)
         reservation = self._reserve(email)
         user = reservation.user
         try:
@@ -67,18 +72,27 @@ class PerformLoginHandler:
 
     def _reserve(self, email: str) -> Reservation:
         now = self.clock()
-        window = timedelta(seconds=self.settings.LOGIN_FAILURE_WINDOW_SECONDS)
         with self.uow() as uow:
-            reservation = uow.login_failures.reserve(
-                email,
-                now=now,
-                window_cutoff=now - window,
-                max_attempts=self.settings.LOGIN_MAX_FAILURES,
-            )
+            reservation = uow.login_failures.reserve(email, **self._rule(now))
             uow.commit()
         if not reservation.admitted:
             raise TooManyAttempts(self._retry_after(reservation, now))
         return reservation
+
+    def _refusal(self, email: str) -> TooManyAttempts | ServerBusy:
+        """With the hash lane full, answer as the lockout would, without counting an attempt
+        (which the lane would refuse and give back): a storm of logins then costs one read
+        each, not two write transactions."""
+        now = self.clock()
+        with self.reader() as uow:
+            refused = uow.login_failures.peek(email, **self._rule(now))
+        return TooManyAttempts(self._retry_after(refused, now)) if refused else ServerBusy()
+
+    def _rule(self, now: datetime) -> dict[str, Any]:
+        """The lockout's rule at `now`, as `reserve` and `peek` take it."""
+        window = timedelta(seconds=self.settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        cutoff, limit = now - window, self.settings.LOGIN_MAX_FAILURES
+        return {"now": now, "window_cutoff": cutoff, "max_attempts": limit}
 
     def _retry_after(self, reservation: Reservation, now: datetime) -> int:
         """Seconds until the lock ends; before the saga has written it, a whole lock period."""

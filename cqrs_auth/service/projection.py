@@ -81,8 +81,9 @@ class UserActivityProjector:
         self.engine, self.gap_timeout = engine, gap_timeout
 
     def execute(self, event: Event) -> None:
-        """The event handler: apply `event` in turn, or catch up to it."""
-        if self._apply_if_next(event):
+        """The event handler: apply `event` in turn, or catch up to it (unless one read shows
+        it applied already: with concurrent requests, another one's catch-up often has)."""
+        if self._apply_if_next(event) or self._applied(event):
             return
         reached = self.catch_up().position
         with read_only(self.engine.connect()) as connection:
@@ -122,6 +123,11 @@ class UserActivityProjector:
         except NotNext:
             return False
         return True
+
+    def _applied(self, event: Event) -> bool:
+        with read_only(self.engine.connect()) as connection:
+            checkpoint, position = Checkpoints(connection).progress(PROJECTION, event.event_id)
+        return position is not None and position <= checkpoint
 
     def _follow(self, connection: Connection, start: int) -> Progress:
         """Apply the events after `start` a batch at a time; leave the checkpoint on the last."""

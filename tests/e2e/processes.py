@@ -24,10 +24,11 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """One `cqrs-auth serve` on 127.0.0.1; `settings` go to its environment."""
+    """One `cqrs-auth serve --workers N` on 127.0.0.1 (one process unless `workers` says
+    otherwise); `settings` go to its environment."""
 
-    def __init__(self, database_url: str, **settings: object) -> None:
-        self.database_url, self.port = database_url, free_port()
+    def __init__(self, database_url: str, *, workers: int = 1, **settings: object) -> None:
+        self.database_url, self.port, self.workers = database_url, free_port(), workers
         self.env = os.environ | {name: str(value) for name, value in settings.items()}
         self.url = f"http://127.0.0.1:{self.port}/graphql"
         self.output = tempfile.TemporaryFile()
@@ -35,7 +36,7 @@ class ServerProcess:
 
     def start(self) -> ServerProcess:
         command = [sys.executable, "-m", "cqrs_auth.cli", "--database-url", self.database_url]
-        command += ["serve", "--port", str(self.port)]
+        command += ["serve", "--port", str(self.port), "--workers", str(self.workers)]
         self.process = subprocess.Popen(
             command, env=self.env, stdout=self.output, stderr=subprocess.STDOUT
         )

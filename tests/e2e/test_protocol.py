@@ -16,6 +16,7 @@ from cqrs_auth.domain.errors import InvalidCredentials
 from .helpers import LOGIN, PASSWORD, RunningServer
 
 LIMIT = 0.5
+EARLY = 0.005  # uvloop rounds its timers to the millisecond, and the client starts its clock late
 PARSERS = ["h11", "httptools"]
 
 
@@ -77,14 +78,14 @@ def test_a_client_sending_its_headers_a_byte_at_a_time_is_disconnected_after_the
     head = b"POST /graphql HTTP/1.1\r\nHost: test\r\nX-Slow: " + b"a" * 200
     with connect(slow_server) as connection:
         closed_after = trickle_until_closed(connection, head, every=0.05)
-    assert LIMIT <= closed_after < LIMIT + 5
+    assert LIMIT - EARLY <= closed_after < LIMIT + 5
 
 
 def test_a_connection_that_never_sends_a_byte_is_closed_after_the_header_limit(slow_server):
     with connect(slow_server) as connection:
         started = time.monotonic()
         assert connection.recv(1024) == b""
-        assert LIMIT <= time.monotonic() - started < LIMIT + 5
+        assert LIMIT - EARLY <= time.monotonic() - started < LIMIT + 5
 
 
 def test_a_client_sending_its_body_a_byte_at_a_time_gets_408_and_the_connection_closes(

@@ -44,10 +44,11 @@ def mails_caused_by(engine, event_id: str) -> int:
         return int(connection.scalar(query))
 
 
+@pytest.mark.parametrize("workers", [1, 2])  # with two, each worker runs a relay
 def test_an_event_left_undispatched_while_the_server_runs_is_delivered_in_seconds_once(
-    database_url,
+    database_url, workers
 ):
-    server = ServerProcess(database_url, **FAST_RELAY).start()
+    server = ServerProcess(database_url, workers=workers, **FAST_RELAY).start()
     engine = make_engine(database_url)
     try:
         server.wait_ready()

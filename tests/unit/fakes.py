@@ -16,7 +16,7 @@ from cqrs_auth.adapters.login_failures import Reservation
 from cqrs_auth.adapters.mail_outbox import Mail
 from cqrs_auth.domain.errors import ConflictError, ServerBusy
 from cqrs_auth.domain.events import Event
-from cqrs_auth.domain.model import User
+from cqrs_auth.domain.model import User, UserView
 
 
 @dataclass
@@ -44,6 +44,10 @@ class FakeUsers:
     def get(self, user_id: str) -> User | None:
         row = self._db.users.get(user_id)
         return row[0] if row else None
+
+    def view(self, user_id: str) -> UserView | None:
+        user = self.get(user_id)
+        return UserView.of(user) if user else None
 
     def get_by_email(self, email_normalised: str) -> User | None:
         return next((u for u, _, e in self._db.users.values() if e == email_normalised), None)
@@ -111,6 +115,16 @@ class FakeLoginFailures:
         self._db.failures[email] = new
         return Reservation(True, new.attempts, new.window_started_at, None, user)
 
+    def peek(
+        self, email: str, *, now: datetime, window_cutoff: datetime, max_attempts: int
+    ) -> Reservation | None:
+        """The refusal `reserve` would answer; the change it makes stays in this unit of work's
+        copy, which a reader never commits."""
+        answer = self.reserve(
+            email, now=now, window_cutoff=window_cutoff, max_attempts=max_attempts
+        )
+        return None if answer.admitted else dataclasses.replace(answer, user=None)
+
     def release(self, email: str, reservation: Reservation) -> None:
         row = self._db.failures.get(email)
         if row and row.window_started_at == reservation.window_started_at and row.attempts > 0:
@@ -172,11 +186,15 @@ class FakeHasher:
         self.verifications = 0
         self.dummy_verifications = 0
         self.busy = False  # when True, refuse like a full hash lane (ServerBusy), running nothing
+        self.fills_late = False  # with busy: `full()` still says there is room (a race)
         self.before_verify: Callable[[], object] | None = None  # runs inside a verification
 
     @property
     def calls(self) -> int:
         return self.hashes + self.verifications + self.dummy_verifications
+
+    def full(self) -> bool:
+        return self.busy and not self.fills_late
 
     def _admit(self) -> None:
         if self.busy:

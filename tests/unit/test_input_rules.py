@@ -127,3 +127,13 @@ def test_either_form_longer_than_the_email_columns_is_refused(address, normalise
 def test_both_forms_at_the_email_columns_length_pass():
     email = rules.Email("a" * 254, "b" * 254)
     assert rules.bounded(email) is email
+
+
+def test_an_address_the_graphql_scalar_parsed_is_handed_on_and_never_parsed_again():
+    parsed = rules.ParsedEmail.of(rules.parse_email("Ada@Example.ORG"))
+    assert parsed == "Ada@example.org"
+    assert rules.parse_email(parsed) == rules.Email("Ada@example.org", "ada@example.org")
+    trusted = rules.ParsedEmail.of(rules.Email("not parsed", "kept as it is"))
+    assert rules.parse_email(trusted) == rules.Email("not parsed", "kept as it is")
+    with pytest.raises(ValidationError):
+        rules.parse_email(str(trusted))  # any other string is parsed in full

@@ -18,9 +18,9 @@ EMAIL = "ada@example.org"
 WRONG = "not the right password"
 
 
-def attempt(kit, password=WRONG) -> Exception | None:
+def attempt(kit, password=WRONG, email=EMAIL) -> Exception | None:
     try:
-        kit.command_bus.execute(PerformLoginCommand(EMAIL, password))
+        kit.command_bus.execute(PerformLoginCommand(email, password))
     except (InvalidCredentials, TooManyAttempts, ServerBusy) as error:
         return error
     return None
@@ -104,7 +104,7 @@ def test_the_lock_lasts_login_lock_seconds_from_the_failure_that_reached_the_lim
     assert locked_until(kit) == reached.occurred_at + timedelta(seconds=300)
 
 
-def test_a_login_refused_by_a_full_hash_lane_gives_its_attempt_back(kit):
+def test_a_login_refused_by_a_full_hash_lane_counts_no_attempt(kit):
     kit.sign_up()
     attempt(kit)
     kit.hasher.busy = True
@@ -114,6 +114,32 @@ def test_a_login_refused_by_a_full_hash_lane_gives_its_attempt_back(kit):
     assert kit.event_types().count("UserLoginFailedEvent") == 1
     kit.hasher.busy = False
     assert attempt(kit, PASSWORD) is None
+
+
+def test_a_login_that_finds_the_lane_full_only_after_its_reservation_gives_its_attempt_back(kit):
+    kit.sign_up()
+    attempt(kit)
+    kit.hasher.busy = kit.hasher.fills_late = True
+    for _ in range(10):
+        assert isinstance(attempt(kit, PASSWORD), ServerBusy)
+    assert kit.db.failures[EMAIL].attempts == 1
+    kit.hasher.busy = False
+    assert attempt(kit, PASSWORD) is None
+
+
+@pytest.mark.parametrize("with_sagas", [True, False], ids=["locked", "out of attempts"])
+def test_with_the_lane_full_a_refused_email_is_told_too_many_attempts_as_without(
+    make_kit, with_sagas
+):
+    kit = make_kit(with_sagas=with_sagas, LOGIN_MAX_FAILURES=2, LOGIN_LOCK_SECONDS=300)
+    for _ in range(2):
+        attempt(kit)
+    told = attempt(kit, PASSWORD)
+    kit.hasher.busy = True
+    refused = attempt(kit, PASSWORD)
+    assert isinstance(refused, TooManyAttempts) and kit.hasher.calls == 2
+    assert refused.retry_after == told.retry_after and kit.db.failures[EMAIL].attempts == 2
+    assert isinstance(attempt(kit, PASSWORD, email="someone.else@example.org"), ServerBusy)
 
 
 def test_a_refused_login_and_a_busy_login_store_no_event(make_kit):

@@ -177,3 +177,22 @@ def test_without_glibcs_mallopt_the_arena_setting_says_it_did_nothing(monkeypatc
 
     monkeypatch.setattr(ctypes, "CDLL", cdll)
     assert one_malloc_arena_per_thread(64) is False
+
+
+def test_the_lane_is_full_exactly_when_concurrency_plus_queue_size_hashes_are_in_it():
+    hasher = PasswordHasher(memory_kib=19456, time_cost=2, concurrency=2, queue_size=1)
+    held = hold_hashes(hasher)
+    threads = []
+    try:
+        for count in range(1, 4):
+            assert not hasher.full()
+            threads.append(threading.Thread(target=hasher.hash, args=(PASSWORD,)))
+            threads[-1].start()
+            wait_until(lambda: hasher.pending == count, f"{count} hash(es) in the lane")  # noqa: B023
+        assert hasher.full() and isinstance(at_once(hasher.hash, PASSWORD), ServerBusy)
+    finally:
+        held.release()
+        for thread in threads:
+            thread.join()
+    assert not hasher.full()
+    hasher.close()

@@ -10,6 +10,7 @@ import jwt
 import pytest
 from pydantic import ValidationError as SettingsError
 
+from cqrs_auth.auth import tokens as tokens_module
 from cqrs_auth.auth.tokens import TokenService
 from cqrs_auth.domain.errors import NotAuthenticated
 from cqrs_auth.settings import DEV_JWT_SECRET, Settings
@@ -105,3 +106,41 @@ def test_no_jwt_secret_in_production_is_refused(monkeypatch):
 
 def test_the_secret_is_not_shown_in_the_settings_repr():
     assert SECRET not in repr(Settings(JWT_SECRET=SECRET))
+
+
+def test_a_token_verified_before_is_refused_once_it_has_expired(monkeypatch):
+    tokens = TokenService(SECRET, expires_in=60)
+    token = tokens.issue("user-1")
+    assert tokens.verify(token) == "user-1"  # remembered from here on
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    with pytest.raises(NotAuthenticated):
+        tokens.verify(token)
+
+
+def test_a_refused_token_is_refused_again_and_a_good_one_is_decoded_once(monkeypatch):
+    tokens = TokenService(SECRET, expires_in=60)
+    token = tokens.issue("user-1")
+    decoded = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: decoded.append(1) or real_decode(*a, **k))
+    for _ in range(3):
+        assert tokens.verify(token) == "user-1"
+        with pytest.raises(NotAuthenticated):
+            tokens.verify(token + "x")
+    assert len(decoded) == 1 + 3  # the good token once, the bad one every time
+
+
+def test_only_the_last_verified_tokens_are_remembered_so_the_memory_stays_bounded(monkeypatch):
+    monkeypatch.setattr(tokens_module, "VERIFIED_TOKENS", 8)
+    tokens = TokenService(SECRET, expires_in=60)
+    issued = [tokens.issue(f"user-{n}") for n in range(9)]
+    decoded = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: decoded.append(1) or real_decode(*a, **k))
+    for token in issued[1:]:
+        tokens.verify(token)
+    assert tokens.verify(issued[-1]) == "user-8" and len(decoded) == 8  # remembered
+    assert tokens.verify(issued[1]) == "user-1" and len(decoded) == 8
+    tokens.verify(issued[0])  # a ninth: the least recently used one is forgotten
+    assert tokens.verify(issued[2]) == "user-2" and len(decoded) == 10

@@ -1,0 +1,78 @@
+"""The server's CPU per request, without the hash: a login and `me`, over HTTP, on MariaDB.
+
+    python benchmarks/cpu.py [--mysql-url URL] [--seconds 8] [--rounds 3] [--clients 8]
+
+Runs the kit without its hash (benchmarks/nohash.py, one process) on MariaDB (a throwaway
+server unless `--mysql-url` is given), signs one user up, and then, `--rounds` times in turn,
+sends that user's login and `me` with wrk for `--seconds` each. For each, the server process's
+CPU time (user + system, from /proc/PID/stat, all its threads) over the requests it answered:
+the median of the rounds. Targets of issue 11: a login at most 1.5 ms, `me` at most 0.6 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+
+import httpx
+from common import (
+    LOGIN,
+    ME,
+    PASSWORD,
+    SIGNUP,
+    Wrk,
+    databases,
+    load_average,
+    no_hash_server,
+    post,
+    print_table,
+    signup_variables,
+    token_for,
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mysql-url", help="default: a throwaway MariaDB (scripts/mariadb.sh)")
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    wrk = Wrk()
+    print(f"load average at the start: {load_average()}")
+    with databases(args.mysql_url, sqlite=False) as [(_, url)]:
+        server = no_hash_server(url)
+        try:
+            with httpx.Client() as http:
+                post(http, server.url, SIGNUP, signup_variables(0))
+                token = token_for(http, server.url, "user0@example.org")
+            scripts = {
+                "login": wrk.script("login", {"query": LOGIN, "variables": {
+                    "e": "user0@example.org", "p": PASSWORD}}),
+                "me": wrk.script("me", {"query": ME}, token),
+            }  # fmt: skip
+            samples: dict[str, list[tuple[float, float]]] = {name: [] for name in scripts}
+            for script in scripts.values():
+                wrk.run(server.url, script, args.clients, 2)  # warm up
+            for _ in range(args.rounds):
+                for name, script in scripts.items():
+                    before = server.cpu_ms()
+                    load = wrk.run(server.url, script, args.clients, args.seconds)
+                    if load.errors:
+                        raise SystemExit(f"{name}: {load.errors} requests failed")
+                    cpu = (server.cpu_ms() - before) / load.requests
+                    samples[name].append((cpu, load.per_second))
+        finally:
+            server.stop()
+    rows = []
+    for name, target in (("login", 1.5), ("me", 0.6)):
+        cpu = statistics.median(c for c, _ in samples[name])
+        rate = statistics.median(r for _, r in samples[name])
+        rows.append([name, f"{cpu:.2f}", f"{target:.1f}", f"{rate:.0f}"])
+    print(f"no-hash server on MariaDB, {args.clients} clients, medians of {args.rounds} rounds")
+    print_table(["request", "server CPU ms/request", "target", "requests/s"], rows)
+    print(f"load average at the end: {load_average()}")
+
+
+if __name__ == "__main__":
+    main()

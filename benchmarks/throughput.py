@@ -1,0 +1,149 @@
+"""Throughput without the hash, against the floor, and from one worker to two, on MariaDB.
+
+    python benchmarks/throughput.py [--mysql-url URL] [--seconds 5] [--rounds 3]
+
+Servers, all on one MariaDB (a throwaway one unless `--mysql-url` is given), started together
+and loaded in turn by wrk (one thread), so that every ratio is measured side by side:
+
+- the floor (benchmarks/floor.py, one worker): one primary-key SELECT and JSON, nothing else;
+- the kit without its hash (benchmarks/nohash.py) with one worker and with two.
+
+Table 1: requests/s of the floor, a no-hash login and `me` (one worker each) with 1, 8 and 32
+clients, and floor / login (target: at most 3). Table 2: login and `me` with 8 and 32 clients
+on one worker and on two, the ratio (target: at least 1.7 on two cores), and the CPU each
+request took from the server, from MariaDB and from wrk, which share the machine's cores. Each
+figure is the median of `--rounds` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import jwt
+from common import (
+    LOGIN,
+    ME,
+    PASSWORD,
+    SIGNUP,
+    TICK_MS,
+    BenchServer,
+    Wrk,
+    databases,
+    load_average,
+    no_hash_server,
+    post,
+    print_table,
+    process_tree_ticks,
+    signup_variables,
+    token_for,
+)
+
+
+def wrk_cpu_ms() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def mariadb_cpu_ms() -> Callable[[], float]:
+    """The CPU of the throwaway MariaDB this run started (0 when it uses another)."""
+    folder = os.environ.get("CQRS_BENCH_MARIADB_DIR")
+    pid_file = Path(folder or "/nonexistent") / "mariadbd.pid"
+    if not pid_file.exists():
+        return lambda: 0.0
+    pid = int(pid_file.read_text())
+    return lambda: process_tree_ticks(pid) * TICK_MS
+
+
+class Runs:
+    """Loads a server with wrk and keeps each run's rate and CPU per request."""
+
+    def __init__(self, wrk: Wrk, seconds: float) -> None:
+        self.wrk, self.seconds, self.database = wrk, seconds, mariadb_cpu_ms()
+        self.rates: dict[tuple[str, int], list[float]] = {}
+        self.cpu: dict[tuple[str, int], list[tuple[float, float, float]]] = {}
+
+    def run(self, name: str, server: BenchServer, script: str, clients: int) -> None:
+        before = (server.cpu_ms(), self.database(), wrk_cpu_ms())
+        load = self.wrk.run(server.url, script, clients, self.seconds)
+        if load.errors:
+            raise SystemExit(f"{name}: {load.errors} requests failed")
+        after = (server.cpu_ms(), self.database(), wrk_cpu_ms())
+        used = tuple((a - b) / load.requests for a, b in zip(after, before, strict=True))
+        self.rates.setdefault((name, clients), []).append(load.per_second)
+        self.cpu.setdefault((name, clients), []).append(used)  # type: ignore[arg-type]
+
+    def rate(self, name: str, clients: int) -> float:
+        return statistics.median(self.rates[name, clients])
+
+    def cpu_ms(self, name: str, clients: int) -> str:
+        parts = zip(*self.cpu[name, clients], strict=True)
+        return " / ".join(f"{statistics.median(part):.2f}" for part in parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mysql-url", help="default: a throwaway MariaDB (scripts/mariadb.sh)")
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    wrk = Wrk()
+    print(f"load average at the start: {load_average()}")
+    with databases(args.mysql_url, sqlite=False) as [(_, url)]:
+        kits = {1: no_hash_server(url, 1), 2: no_hash_server(url, 2)}
+        with httpx.Client() as http:
+            post(http, kits[1].url, SIGNUP, signup_variables(0))
+            token = token_for(http, kits[1].url, "user0@example.org")
+        user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
+        floor = BenchServer("floor.py", url, 1, "--user-id", user_id)
+        login = {"query": LOGIN, "variables": {"e": "user0@example.org", "p": PASSWORD}}
+        scripts = {
+            "login": wrk.script("login", login),
+            "me": wrk.script("me", {"query": ME}, token),
+        }
+        runs = Runs(wrk, args.seconds)
+        try:
+            for _ in range(args.rounds):
+                for clients in (1, 8, 32):
+                    runs.run("floor", floor, scripts["me"], clients)
+                    for name, script in scripts.items():
+                        runs.run(f"{name}, 1 worker", kits[1], script, clients)
+                        if clients > 1:
+                            runs.run(f"{name}, 2 workers", kits[2], script, clients)
+        finally:
+            for server in (floor, *kits.values()):
+                server.stop()
+    report(runs, args)
+
+
+def report(runs: Runs, args: argparse.Namespace) -> None:
+    print(f"no hash, MariaDB, wrk -t1, {args.seconds:g} s a run, medians of {args.rounds} rounds")
+    rows = []
+    for clients in (1, 8, 32):
+        floor, login = runs.rate("floor", clients), runs.rate("login, 1 worker", clients)
+        me = runs.rate("me, 1 worker", clients)
+        rows.append([clients, f"{floor:.0f}", f"{login:.0f}", f"{me:.0f}", f"{floor / login:.2f}"])
+    print_table(["clients", "floor/s", "login/s", "me/s", "floor / login (target <= 3)"], rows)
+    rows = []
+    for name in ("login", "me"):
+        for clients in (8, 32):
+            one, two = (
+                runs.rate(f"{name}, 1 worker", clients),
+                runs.rate(f"{name}, 2 workers", clients),
+            )
+            rows.append([name, clients, f"{one:.0f}", f"{two:.0f}", f"{two / one:.2f}",
+                         runs.cpu_ms(f"{name}, 1 worker", clients),
+                         runs.cpu_ms(f"{name}, 2 workers", clients)])  # fmt: skip
+    headers = ["request", "clients", "1 worker/s", "2 workers/s", "ratio (target >= 1.7)"]
+    headers += ["CPU ms server / MariaDB / wrk, 1 worker", "same, 2 workers"]
+    print_table(headers, rows)
+    print(f"load average at the end: {load_average()}")
+
+
+if __name__ == "__main__":
+    main()

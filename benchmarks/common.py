@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, inspect, text
+
+from cqrs_auth.adapters.db import drop_kit_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -58,21 +59,11 @@ def mariadb(url: str | None) -> Iterator[str]:
 
 @contextmanager
 def databases(mysql_url: str | None, *, sqlite: bool = True) -> Iterator[list[tuple[str, str]]]:
-    """(name, url) for a fresh SQLite file and an emptied MariaDB database."""
+    """(name, url) for a fresh SQLite file and a MariaDB database without the kit's tables."""
     with tempfile.TemporaryDirectory() as folder, mariadb(mysql_url) as url:
-        empty_mysql(url)
+        drop_kit_tables(url)
         found = [("SQLite", f"sqlite:///{folder}/bench.db")] if sqlite else []
         yield [*found, ("MariaDB", url)]
-
-
-def empty_mysql(url: str) -> None:
-    """Drop every table of the database, so the run starts empty."""
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
-        for table in inspect(connection).get_table_names():
-            connection.execute(text(f"DROP TABLE `{table}`"))
-    engine.dispose()
 
 
 def free_port() -> int:

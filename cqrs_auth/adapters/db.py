@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from .pool import CAN_POLL, keep_sound
+from .tables import metadata
 
 SQLITE_BUSY_SECONDS = 30
 READ_ONLY = "cqrs_read_only"  # an execution option: this connection only reads
@@ -72,3 +73,12 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def drop_kit_tables(url: str) -> None:
+    """Drop the kit's tables (and only those) from the database at `url`."""
+    engine = make_engine(url)
+    try:
+        metadata.drop_all(engine, checkfirst=True)
+    finally:
+        engine.dispose()

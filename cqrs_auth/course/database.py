@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import inspect, select
 
-from ..adapters.db import make_engine
+from ..adapters.db import drop_kit_tables
 from ..adapters.tables import metadata
 from ..bootstrap import App, bootstrap
 from ..resources import sql_dir
@@ -46,15 +46,6 @@ def database_url_for(chapter: str) -> str:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return f"sqlite:///{path}"
-
-
-def drop_kit_tables(url: str) -> None:
-    """Drop the kit's tables (and only those) from the database at `url`."""
-    engine = make_engine(url)
-    try:
-        metadata.drop_all(engine, checkfirst=True)
-    finally:
-        engine.dispose()
 
 
 def fresh_app(chapter: str, *, start: bool = True, **overrides: Any) -> App:

@@ -219,6 +219,19 @@ class Wrk:
         Path(path).write_text("\n".join(lines) + "\n")
         return path
 
+    def login_and_me(self, url: str) -> tuple[dict[str, str], str]:
+        """Sign user0 up on the server at `url`: wrk scripts for its login and its `me`, and its
+        token."""
+        with httpx.Client() as http:
+            post(http, url, SIGNUP, signup_variables(0))
+            token = token_for(http, url, "user0@example.org")
+        login = {"query": LOGIN, "variables": {"e": "user0@example.org", "p": PASSWORD}}
+        scripts = {
+            "login": self.script("login", login),
+            "me": self.script("me", {"query": ME}, token),
+        }
+        return scripts, token
+
     def run(self, url: str, script: str, clients: int, seconds: float) -> Load:
         command = ["wrk", "-t1", f"-c{clients}", f"-d{round(seconds)}s", "-s", script, url]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout

@@ -14,20 +14,12 @@ from __future__ import annotations
 import argparse
 import statistics
 
-import httpx
 from common import (
-    LOGIN,
-    ME,
-    PASSWORD,
-    SIGNUP,
     Wrk,
     databases,
     load_average,
     no_hash_server,
-    post,
     print_table,
-    signup_variables,
-    token_for,
 )
 
 
@@ -43,14 +35,7 @@ def main() -> None:
     with databases(args.mysql_url, sqlite=False) as [(_, url)]:
         server = no_hash_server(url)
         try:
-            with httpx.Client() as http:
-                post(http, server.url, SIGNUP, signup_variables(0))
-                token = token_for(http, server.url, "user0@example.org")
-            scripts = {
-                "login": wrk.script("login", {"query": LOGIN, "variables": {
-                    "e": "user0@example.org", "p": PASSWORD}}),
-                "me": wrk.script("me", {"query": ME}, token),
-            }  # fmt: skip
+            scripts, _ = wrk.login_and_me(server.url)
             samples: dict[str, list[tuple[float, float]]] = {name: [] for name in scripts}
             for script in scripts.values():
                 wrk.run(server.url, script, args.clients, 2)  # warm up

@@ -24,24 +24,16 @@ import statistics
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import jwt
 from common import (
-    LOGIN,
-    ME,
-    PASSWORD,
-    SIGNUP,
     TICK_MS,
     BenchServer,
     Wrk,
     databases,
     load_average,
     no_hash_server,
-    post,
     print_table,
     process_tree_ticks,
-    signup_variables,
-    token_for,
 )
 
 
@@ -96,16 +88,9 @@ def main() -> None:
     print(f"load average at the start: {load_average()}")
     with databases(args.mysql_url, sqlite=False) as [(_, url)]:
         kits = {1: no_hash_server(url, 1), 2: no_hash_server(url, 2)}
-        with httpx.Client() as http:
-            post(http, kits[1].url, SIGNUP, signup_variables(0))
-            token = token_for(http, kits[1].url, "user0@example.org")
+        scripts, token = wrk.login_and_me(kits[1].url)
         user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
         floor = BenchServer("floor.py", url, 1, "--user-id", user_id)
-        login = {"query": LOGIN, "variables": {"e": "user0@example.org", "p": PASSWORD}}
-        scripts = {
-            "login": wrk.script("login", login),
-            "me": wrk.script("me", {"query": ME}, token),
-        }
         runs = Runs(wrk, args.seconds)
         try:
             for _ in range(args.rounds):

@@ -33,6 +33,7 @@ SIGNUP = "mutation ($i: Signup!) { signup(input: $i) { username } }"
 LOGIN = "mutation ($e: EmailAddress!, $p: String!) { login(username: $e, password: $p) { user } }"
 TOKEN = LOGIN.replace("{ user }", "{ Authorization }")
 ME = "{ me { username } }"
+LOGIN_USERS = 200  # the users a benchmark's logins take turns with
 
 os.environ.setdefault("JWT_SECRET", secrets.token_urlsafe(32))
 
@@ -209,26 +210,40 @@ class Wrk:
             raise SystemExit("wrk is needed: apt-get install wrk (Debian's package)")
         self.folder = tempfile.mkdtemp(prefix="cqrs-bench-wrk-")
 
-    def script(self, name: str, body: dict[str, Any], token: str = "") -> str:
-        """A wrk Lua script that POSTs `body` (and a bearer token) on every request."""
-        lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(json.dumps(body))}"]
-        lines.append('wrk.headers["Content-Type"] = "application/json"')
+    def script(self, name: str, bodies: Sequence[dict[str, Any]], token: str = "") -> str:
+        """A wrk Lua script that POSTs the `bodies` in turn, one per request (and a bearer
+        token)."""
+        lines = ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"']
         if token:
             lines.append(f'wrk.headers["Authorization"] = "Bearer {token}"')
+        if len(bodies) == 1:
+            lines.append(f"wrk.body = {json.dumps(json.dumps(bodies[0]))}")
+        else:
+            listed = ",\n".join(json.dumps(json.dumps(body)) for body in bodies)
+            lines += [f"bodies = {{\n{listed}\n}}", "i = 0", "request = function()"]
+            lines += ["  i = i % #bodies + 1", "  return wrk.format(nil, nil, nil, bodies[i])"]
+            lines.append("end")
         path = f"{self.folder}/{name}.lua"
         Path(path).write_text("\n".join(lines) + "\n")
         return path
 
-    def login_and_me(self, url: str) -> tuple[dict[str, str], str]:
-        """Sign user0 up on the server at `url`: wrk scripts for its login and its `me`, and its
-        token."""
+    def login_and_me(self, url: str, users: int = LOGIN_USERS) -> tuple[dict[str, str], str]:
+        """Sign `users` users up on the server at `url`: a wrk script that logs them in one
+        after the other, one for user0's `me`, and user0's token.
+
+        Many users, not one: every login of one email waits for that email's lockout row (a
+        row lock from the attempt's reservation to its commit), which no real load does."""
         with httpx.Client() as http:
-            post(http, url, SIGNUP, signup_variables(0))
+            for number in range(users):
+                post(http, url, SIGNUP, signup_variables(number))
             token = token_for(http, url, "user0@example.org")
-        login = {"query": LOGIN, "variables": {"e": "user0@example.org", "p": PASSWORD}}
+        logins = [
+            {"query": LOGIN, "variables": {"e": f"user{number}@example.org", "p": PASSWORD}}
+            for number in range(users)
+        ]
         scripts = {
-            "login": self.script("login", login),
-            "me": self.script("me", {"query": ME}, token),
+            "login": self.script("login", logins),
+            "me": self.script("me", [{"query": ME}], token),
         }
         return scripts, token
 

@@ -111,9 +111,9 @@ def logins(users: int, count: int) -> list[dict[str, Any]]:
     ]
 
 
-def logins_per_second(wrk: Wrk, url: str, clients: int, seconds: float) -> float:
-    """Successful logins per second (SERVER_BUSY answers left out)."""
-    script = wrk.script("login", logins(1, 1)[0])
+def logins_per_second(wrk: Wrk, url: str, users: int, clients: int, seconds: float) -> float:
+    """Successful logins per second (SERVER_BUSY answers left out), the users in turn."""
+    script = wrk.script("login", logins(users, users))
     Path(script).write_text(Path(script).read_text() + COUNT_SUCCESSES)
     command = ["wrk", "-t1", f"-c{clients}", f"-d{round(seconds)}s", "-s", script, url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -138,8 +138,8 @@ def main() -> None:
             sign_up(url, args.users)
             answers = asyncio.run(storm(url, logins(args.users, args.logins)))
             peak = {pid: memory_kib(pid)["VmHWM"] for pid in workers}
-            steady = logins_per_second(wrk, url, 8, args.seconds)
-            stormy = logins_per_second(wrk, url, args.logins, args.seconds)
+            steady = logins_per_second(wrk, url, args.users, 8, args.seconds)
+            stormy = logins_per_second(wrk, url, args.users, args.logins, args.seconds)
         finally:
             server.terminate()
             server.wait(timeout=60)

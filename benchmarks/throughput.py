@@ -10,9 +10,11 @@ and loaded in turn by wrk (one thread), so that every ratio is measured side by 
 
 Table 1: requests/s of the floor, a no-hash login and `me` (one worker each) with 1, 8 and 32
 clients, and floor / login (target: at most 3). Table 2: login and `me` with 8 and 32 clients
-on one worker and on two, the ratio (target: at least 1.7 on two cores), and the CPU each
-request took from the server, from MariaDB and from wrk, which share the machine's cores. Each
-figure is the median of `--rounds` runs.
+on one worker and on two, the ratio (target: at least 1.7 on two cores), the most the cores
+allow (cores x 1000 / CPU ms per request of server, MariaDB and wrk together, over one
+worker's rate: the server, MariaDB and wrk share the machine's cores), and the CPU each request
+took from each. Each figure is the median of `--rounds` runs. The logins take turns among 200
+users (common.LOGIN_USERS), as real logins would: one user's logins queue for its lockout row.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from common import (
     print_table,
     process_tree_ticks,
 )
+
+CORES = len(os.sched_getaffinity(0))
 
 
 def wrk_cpu_ms() -> float:
@@ -74,8 +78,18 @@ class Runs:
         return statistics.median(self.rates[name, clients])
 
     def cpu_ms(self, name: str, clients: int) -> str:
-        parts = zip(*self.cpu[name, clients], strict=True)
-        return " / ".join(f"{statistics.median(part):.2f}" for part in parts)
+        return " / ".join(f"{part:.2f}" for part in self.cpu_parts(name, clients))
+
+    def cpu_parts(self, name: str, clients: int) -> list[float]:
+        """Median CPU ms per request of the server, MariaDB and wrk."""
+        return [statistics.median(part) for part in zip(*self.cpu[name, clients], strict=True)]
+
+    def ceiling(self, name: str, clients: int) -> float:
+        """The most two workers could reach over one, were the cores the only limit: the
+        machine's cores divided by the CPU a request takes from everything (server, MariaDB
+        and wrk, as measured with two workers), over one worker's rate."""
+        per_request = sum(self.cpu_parts(f"{name}, 2 workers", clients))
+        return CORES * 1000 / per_request / self.rate(f"{name}, 1 worker", clients)
 
 
 def main() -> None:
@@ -122,10 +136,12 @@ def report(runs: Runs, args: argparse.Namespace) -> None:
                 runs.rate(f"{name}, 2 workers", clients),
             )
             rows.append([name, clients, f"{one:.0f}", f"{two:.0f}", f"{two / one:.2f}",
+                         f"{runs.ceiling(name, clients):.2f}",
                          runs.cpu_ms(f"{name}, 1 worker", clients),
                          runs.cpu_ms(f"{name}, 2 workers", clients)])  # fmt: skip
     headers = ["request", "clients", "1 worker/s", "2 workers/s", "ratio (target >= 1.7)"]
-    headers += ["CPU ms server / MariaDB / wrk, 1 worker", "same, 2 workers"]
+    headers += [f"most {CORES} cores allow", "CPU ms server / MariaDB / wrk, 1 worker"]
+    headers += ["same, 2 workers"]
     print_table(headers, rows)
     print(f"load average at the end: {load_average()}")
 

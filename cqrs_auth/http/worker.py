@@ -2,10 +2,12 @@
 
 Every worker is a whole kit of its own: its engine and pool, its hash lane, its lease and its
 outbox relay (the leases make several relays on one database safe), the janitor the relay runs
-(expired lockout and reset-request rows, deleted in key order, so sweeps may overlap), its OTLP
-exporter when OTEL_EXPORTER_OTLP_ENDPOINT is set. The relay starts and stops with the app's
-lifespan, and stopping also writes the dispatch marks still owed and sends the spans still
-queued. Migrations are not run here: `serve` applied them once before starting the workers.
+(expired lockout and reset-request rows, deleted in key order, so sweeps may overlap), the
+thread that keeps the read model (service/follower.py: off the request path), its OTLP
+exporter when OTEL_EXPORTER_OTLP_ENDPOINT is set. The relay and the read model's thread start
+and stop with the app's lifespan, and stopping also writes the dispatch marks still owed and
+sends the spans still queued. Migrations are not run here: `serve` applied them once before
+starting the workers.
 
 A worker started by uvicorn's supervisor asks Linux to send it SIGTERM when the supervisor dies,
 so that even a supervisor killed with SIGKILL leaves no worker behind.
@@ -25,11 +27,12 @@ from starlette.applications import Starlette
 from .. import telemetry
 from ..auth.passwords import one_malloc_arena_per_thread
 from ..bootstrap import App, bootstrap
+from ..service.follower import ProjectionFollower
 from ..service.janitor import Janitor
 from ..service.relay import OutboxRelay
 from .app import create_app, worker_threads
 
-OTHER_THREADS = 8  # the event loop's, the outbox relay's, and a margin
+OTHER_THREADS = 8  # the event loop's, the outbox relay's, the projection's, and a margin
 PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
@@ -66,14 +69,19 @@ def worker_app(kit: App) -> Starlette:
     drop_query_strings_from_the_access_log()
     janitor = Janitor(kit.engine, settings)
     relay = OutboxRelay(kit.dispatcher, settings.RELAY_INTERVAL_SECONDS, janitor)
+    follower = ProjectionFollower.take_over(
+        kit.event_bus, kit.projector, settings.RELAY_INTERVAL_SECONDS
+    )
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        follower.start()
         relay.start()
         try:
             yield
         finally:
             relay.stop()
+            follower.stop()
             kit.close()
             if tracing:
                 tracing.shutdown()  # sends the spans still queued

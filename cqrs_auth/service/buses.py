@@ -76,6 +76,11 @@ class EventBus:
     def register(self, event_type: type[Event], handler: Handler) -> None:
         self._handlers[event_type].append(handler)
 
+    def replace(self, handler: Handler, by: Handler) -> None:
+        """Put `by` in `handler`'s place, for every event type it handles."""
+        for handlers in self._handlers.values():
+            handlers[:] = [by if each is handler else each for each in handlers]
+
     def register_saga(self, saga: Saga, *, of_type: type[Event]) -> None:
         self._sagas[of_type].append(saga)
 

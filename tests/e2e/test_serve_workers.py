@@ -19,7 +19,7 @@ from cqrs_auth.adapters.db import make_engine
 from cqrs_auth.adapters.login_failures import LoginFailures
 from cqrs_auth.adapters.tables import events, login_failures
 
-from .processes import ServerProcess, sign_up_over_http
+from .processes import PASSWORD, ServerProcess, sign_up_over_http
 from .test_servers_on_one_database import undispatched
 
 # marks stay unwritten while the test looks at who dispatched what (the relay runs rarely)
@@ -133,3 +133,32 @@ def test_served_workers_run_the_janitor_on_their_relays_tick(database_url):
 def lockout_rows(engine) -> int:
     with engine.connect() as connection:
         return int(connection.scalar(select(func.count()).select_from(login_failures)))
+
+
+LOGIN_THEN_TOKEN = """mutation ($e: EmailAddress!, $p: String!) {
+  login(username: $e, password: $p) { Authorization } }"""
+ACTIVITY = "{ me { activity { loginCount } } }"
+
+
+def test_served_workers_keep_the_read_model_off_the_request_path(database_url):
+    """Each worker's projection thread applies the logins of both workers, within moments,
+    and the relay's long tick plays no part in it."""
+    server = ServerProcess(database_url, workers=2, **SLOW_RELAY).start()
+    try:
+        server.wait_ready()
+        with httpx.Client(timeout=60) as http:
+            assert sign_up_over_http(http, server.url, 1) == "created"
+            variables = {"e": "user1@example.org", "p": PASSWORD}
+            for _ in range(4):  # on new connections: both workers take some
+                body = httpx.post(
+                    server.url, json={"query": LOGIN_THEN_TOKEN, "variables": variables}
+                ).json()
+            headers = {"Authorization": body["data"]["login"]["Authorization"]}
+            deadline, seen = time.monotonic() + 10, None
+            while seen != 4:
+                assert time.monotonic() < deadline, f"the read model shows {seen} logins of 4"
+                answer = http.post(server.url, json={"query": ACTIVITY}, headers=headers).json()
+                seen = answer["data"]["me"]["activity"]["loginCount"]
+                time.sleep(0.05)
+    finally:
+        server.stop()

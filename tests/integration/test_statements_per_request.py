@@ -1,7 +1,9 @@
 """Statements per request, counted by the database itself (adapters/statement_count.py): on
 MariaDB its `Questions` and pings, COMMIT and ROLLBACK included; on SQLite every statement the
 library runs, BEGIN IMMEDIATE included (one per writing transaction, where MySQL begins by
-itself). The read model's projector runs inside the request and is counted apart.
+itself). The read model's projector runs inside the request here (in-process, as in the
+notebooks) and is counted apart; a server runs it off the request path, on a thread of its own
+(test_projection_follower.py: there a login sends only its own statements).
 
 | request                            | MySQL/MariaDB | SQLite |
 |------------------------------------|---------------|--------|

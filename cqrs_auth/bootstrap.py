@@ -65,6 +65,7 @@ class App:
     local_strategy: LocalStrategy
     user_created_handler: UserCreatedHandler
     projector: UserActivityProjector
+    read_engine: Engine  # the queries' (the same engine on SQLite; see make_engine's for_reads)
     _graphql: Any = field(default=None, repr=False)
 
     def unit_of_work(self) -> UnitOfWork:
@@ -116,6 +117,7 @@ class App:
             log.warning("could not mark dispatched events at close; they will be dispatched again")
         self.hasher.close()
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
 def bootstrap(
@@ -139,6 +141,11 @@ def bootstrap(
     # than the threads opens and closes a connection per request under load
     connections = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE) + 2
     engine = make_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO, pool_size=connections)
+    read_engine = engine
+    if engine.dialect.name != "sqlite":
+        read_engine = make_engine(
+            settings.DATABASE_URL, echo=settings.SQL_ECHO, pool_size=connections, for_reads=True
+        )
     command_bus, query_bus = CommandBus(), QueryBus()
     event_bus = EventBus(command_bus)
     dispatcher = EventDispatcher(engine, event_bus, Lease.new(settings.RELAY_LEASE_SECONDS))
@@ -156,11 +163,13 @@ def bootstrap(
     command_bus.register(CreateUserCommand, handlers.CreateUserHandler(uow, hasher, settings))
     command_bus.register(
         PerformLoginCommand,
-        login.PerformLoginHandler(uow, hasher, tokens, settings, reader=partial(reading, engine)),
+        login.PerformLoginHandler(
+            uow, hasher, tokens, settings, reader=partial(reading, read_engine)
+        ),
     )
     command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(uow))
     command_bus.register(LockAccountCommand, login.LockAccountHandler(uow, settings))
-    query_bus.register(GetUserQuery, handlers.GetUserHandler(partial(reading, engine)))
+    query_bus.register(GetUserQuery, handlers.GetUserHandler(partial(reading, read_engine)))
     register_password_reset(command_bus, event_bus, engine, uow, hasher, settings)
     user_created_handler = UserCreatedHandler()
     event_bus.register(UserCreatedEvent, user_created_handler)
@@ -180,7 +189,8 @@ def bootstrap(
         tokens=tokens,
         local_strategy=LocalStrategy(command_bus),
         user_created_handler=user_created_handler,
-        projector=register_read_model(engine, query_bus, event_bus, settings),
+        projector=register_read_model(engine, read_engine, query_bus, event_bus, settings),
+        read_engine=read_engine,
     )
     if start:
         app.start()
@@ -188,7 +198,11 @@ def bootstrap(
 
 
 def register_read_model(
-    engine: Engine, query_bus: QueryBus, event_bus: EventBus, settings: Settings
+    engine: Engine,
+    read_engine: Engine,
+    query_bus: QueryBus,
+    event_bus: EventBus,
+    settings: Settings,
 ) -> UserActivityProjector:
     """Beyond the tutorial: the `user_activity` projection and the query that reads it. The
     projector is registered for every event type: it keeps its place in the whole log."""
@@ -196,7 +210,7 @@ def register_read_model(
     projector = UserActivityProjector(engine, gap_timeout)
     for event_type in Event.registry.values():
         event_bus.register(event_type, projector)
-    query_bus.register(GetUserActivityQuery, GetUserActivityHandler(engine))
+    query_bus.register(GetUserActivityQuery, GetUserActivityHandler(read_engine))
     return projector
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -39,18 +40,30 @@ def use_wal(dbapi_connection: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
-def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
+def make_engine(
+    url: str, *, echo: bool = False, pool_size: int = 5, for_reads: bool = False
+) -> Engine:
     """An engine that never puts bound parameters (a password hash) into logs or errors.
 
     No statement of its own per request: no ping at checkout, no ROLLBACK after a COMMIT
     (see pool.py). SQLite: a file database is opened with a busy timeout, WAL and `BEGIN
     IMMEDIATE` for a connection that writes, so that concurrent writers queue for the write lock
     instead of failing with "database is locked".
+
+    `for_reads` (MySQL/MariaDB): connections in autocommit mode, for queries that read one
+    statement's worth. Each SELECT then reads the latest committed rows and ends by itself, so
+    nothing is left to roll back: a `me` is one statement, not a SELECT and a ROLLBACK.
     """
     parsed = make_url(url)
-    pooling = {"hide_parameters": True, "pool_reset_on_return": None, "pool_size": pool_size}
+    pooling: dict[str, Any] = {
+        "hide_parameters": True,
+        "pool_reset_on_return": None,
+        "pool_size": pool_size,
+    }
     if parsed.get_backend_name() != "sqlite":
         checks = CAN_POLL and parsed.get_driver_name() == "pymysql"
+        if for_reads:
+            pooling |= {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True}
         # no from-linting: the projection's two-table UPDATE is a product of one row of each
         engine = create_engine(
             url, echo=echo, pool_pre_ping=not checks, enable_from_linting=False, **pooling

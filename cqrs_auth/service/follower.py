@@ -21,6 +21,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
+from functools import partial
 
 from ..domain.events import Event
 from .buses import EventBus
@@ -59,19 +60,20 @@ class ProjectionFollower:
     def _run(self) -> None:
         while True:
             try:
-                item = self._queue.get(timeout=self.interval)
+                items = [self._queue.get(timeout=self.interval)]
             except queue.Empty:
                 _try(self.projector.catch_up)
                 continue
-            waiting = self._drain()
-            if item is STOP or STOP in waiting:
-                return
-            if waiting:
+            items += self._waiting()
+            events = [item for item in items if isinstance(item, Event)]
+            if len(events) == 1:
+                _try(partial(self.projector.execute, events[0]))
+            elif events:
                 _try(self.projector.catch_up)
-            else:
-                _try(lambda event=item: self.projector.execute(event))  # type: ignore[misc]
+            if len(events) < len(items):  # STOP came: what came before it is applied
+                return
 
-    def _drain(self) -> list[object]:
+    def _waiting(self) -> list[object]:
         items = []
         while True:
             try:

@@ -1,11 +1,11 @@
 """The `user_activity` projection: a read model kept from the event log, apart from the write side.
 
 The projector is an event handler registered for every event type, because it keeps its place
-in the log (in a server, a ProjectionFollower takes its place on the bus and runs it on a thread
-of its own, off the request path: follower.py): the checkpoint, the position of the last event it applied, which moves in the same
-transaction as the rows. Events reach it at least once and not always in log order (a failed
-dispatch is retried later by the relay, after newer events), so it never applies an event out
-of turn:
+in the log: the checkpoint, the position of the last event it applied, which moves in the same
+transaction as the rows. (In a server, a ProjectionFollower takes its place on the bus and runs
+it on a thread of its own, off the request path: follower.py.) Events reach it at least once
+and not always in log order (a failed dispatch is retried later by the relay, after newer
+events), so it never applies an event out of turn:
 
 - the event is the very next one after the checkpoint: apply it (move the checkpoint onto it and
   change the row: one multi-table UPDATE on MySQL/MariaDB, two statements on SQLite);

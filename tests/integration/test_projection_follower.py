@@ -101,21 +101,28 @@ def test_a_login_returns_before_its_projection_which_the_follower_applies(served
     assert sent <= (8 if app.engine.dialect.name == "sqlite" else 6), sent  # the write side's
 
 
-def test_events_that_wait_are_applied_by_one_catch_up(served_without_ticks):
-    app, follower, watched = served_without_ticks
+def hold_one_login(app: App, follower: ProjectionFollower, watched: Watched) -> tuple[str, int]:
+    """Sign ada up and log her in once, with the follower holding that login's event at the
+    gate: (her user id, the projector's `execute` calls so far, the held one included)."""
     user = sign_up(app)
     assert eventually(lambda: settled(app, follower, user.user_id))
     watched.gate.clear()
-    executed = watched.calls["execute"]
+    executed = watched.calls["execute"] + 1
     log_in(app)  # the follower takes this one and waits at the gate
-    assert eventually(lambda: watched.calls["execute"] == executed + 1)
+    assert eventually(lambda: watched.calls["execute"] == executed)
+    return user.user_id, executed
+
+
+def test_events_that_wait_are_applied_by_one_catch_up(served_without_ticks):
+    app, follower, watched = served_without_ticks
+    user_id, executed = hold_one_login(app, follower, watched)
     for _ in range(4):
         log_in(app)  # these queue up
     caught_up = watched.calls["catch_up"]
     watched.gate.set()
-    assert eventually(lambda: login_count(app, user.user_id) == 5)
+    assert eventually(lambda: login_count(app, user_id) == 5)
     assert watched.calls["catch_up"] == caught_up + 1  # one catch-up for the four
-    assert watched.calls["execute"] == executed + 1  # none of them applied one by one
+    assert watched.calls["execute"] == executed  # none of them applied one by one
 
 
 def test_the_follower_goes_on_after_a_failure(served):
@@ -135,6 +142,20 @@ def test_an_event_it_was_never_handed_is_reached_on_its_tick(served):
     app.event_bus.replace(_follower, _NotHanded())  # as if another process wrote the event
     log_in(app)
     assert eventually(lambda: login_count(app, user.user_id) == 1)
+
+
+def test_stop_applies_the_events_that_came_before_it(served_without_ticks):
+    app, follower, watched = served_without_ticks
+    user_id, _ = hold_one_login(app, follower, watched)
+    log_in(app)
+    log_in(app)  # these two wait in the queue, before the stop
+    stopping = threading.Thread(target=follower.stop)
+    stopping.start()
+    assert eventually(lambda: follower._queue.qsize() == 3)  # two logins' events, then STOP
+    watched.gate.set()
+    stopping.join(timeout=30)
+    assert not follower._thread.is_alive()
+    assert login_count(app, user_id) == 3
 
 
 def test_stop_ends_the_thread(app):

@@ -94,7 +94,7 @@ def test_a_reset_request_and_the_password_change_are_projected(app):
 
 def test_the_query_reads_the_projection_table_and_nothing_else(app):
     ada = sign_up(app)
-    with statements(app.engine) as sent:
+    with statements(app.read_engine) as sent:  # the queries' engine
         assert activity(app, ada.user_id).login_count == 0
     assert len(sent) == 1 and "FROM user_activity" in sent[0]
     assert app.query_bus.execute(GetUserActivityQuery("not-a-uuid")) is None

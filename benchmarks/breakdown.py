@@ -10,6 +10,9 @@ timed where they are called: the attempt's reservation (a transaction before the
 hash on its lane (the handover included), the settlement (a transaction after it), the whole
 handler, and the whole request as the client sees it. Medians, with the first five rounds left
 out. The "rest" is what issue 11's hash / request >= 0.9 allows beside the hash: a ninth of it.
+The client shares this process (and its GIL) with the server, so the request's total runs a
+little higher here than in hash_ratio.py, whose client is a process of its own: read the steps
+against each other, and hash_ratio.py for the ratio.
 """
 
 from __future__ import annotations

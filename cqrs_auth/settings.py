@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     ARGON2_TIME_COST: int = Field(default=2, ge=2)
     HASH_CONCURRENCY: int = Field(default=2, ge=1)  # argon2 takes ARGON2_MEMORY_KIB per call
     HASH_QUEUE_SIZE: int = Field(default=32, ge=0)  # hashes that may wait; beyond: SERVER_BUSY
+    # over HTTP, a SERVER_BUSY answer waits this long (on the event loop, no thread held), so
+    # clients that retry at once cannot spend the hashes' CPU on refusals
+    SERVER_BUSY_PAUSE_SECONDS: float = Field(default=1.0, ge=0, le=30)
 
     LOGIN_MAX_FAILURES: int = Field(default=5, ge=1)
     LOGIN_FAILURE_WINDOW_SECONDS: int = Field(default=900, gt=0)

@@ -13,6 +13,11 @@ SERVER_BUSY beyond), so at most that many worker threads can be waiting for a ha
 has CHEAP_REQUEST_THREADS more, and a `me`, a locked login or a bad request never waits behind
 a hash. (A thread pool of the standard library, not anyio's to_thread: half the cost of the
 handover to a thread and back, 30 µs less per request.)
+
+A SERVER_BUSY answer is sent after SERVER_BUSY_PAUSE_SECONDS, waited on the event loop (no
+thread is held): a storm of clients that retry at once (a closed loop, a naive script) would
+otherwise spend on refusals the CPU the hashes need. A client that honours `retryAfter` loses
+nothing it would not have waited anyway.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ..domain.errors import ServerBusy
 from ..graphql import GraphQLExecutor
 from ..settings import worker_threads
 from .body import read_limited_body
@@ -61,6 +67,7 @@ class GraphQLEndpoint:
         self.threads = ThreadPoolExecutor(threads, thread_name_prefix="request")
         self.max_json_depth = kit.settings.MAX_JSON_DEPTH
         self.body_timeout = kit.settings.BODY_TIMEOUT_SECONDS
+        self.busy_pause = kit.settings.SERVER_BUSY_PAUSE_SECONDS
 
     async def handle(self, request: Request) -> Response:
         is_get = request.method != "POST"  # GET, or HEAD (which Starlette adds to GET)
@@ -84,6 +91,8 @@ class GraphQLEndpoint:
         result = await loop.run_in_executor(self.threads, contextvars.copy_context().run, run)
         if result is None:
             raise HttpError(405, "Mutations are sent with POST.", {"Allow": "POST"})
+        if self.busy_pause and busy(result):
+            await asyncio.sleep(self.busy_pause)
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON and "data" not in result else 200
         return GraphQLResponse(result, status, media_type=media_type)
 
@@ -101,6 +110,14 @@ class GraphQLEndpoint:
         return self.executor.execute(
             params.query, params.variables, token=token, operation_name=params.operation_name
         )
+
+
+def busy(result: dict[str, Any]) -> bool:
+    """Whether a GraphQL result refuses with SERVER_BUSY (the hash lane and its queue full)."""
+    return any(
+        error.get("extensions", {}).get("code") == ServerBusy.code
+        for error in result.get("errors", ())
+    )
 
 
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[Any]]

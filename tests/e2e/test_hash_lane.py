@@ -4,12 +4,15 @@ one more login is SERVER_BUSY, and the held logins finish once released."""
 
 from __future__ import annotations
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from held_hashes import hold_hashes, wait_until  # tests/held_hashes.py
 from sqlalchemy import select
 
+from cqrs_auth import PerformLoginCommand
 from cqrs_auth.adapters.tables import login_failures
 
 from .helpers import ME, PASSWORD, Client, RunningServer, login, only_error, signup, token_of
@@ -60,3 +63,57 @@ def attempts(kit, email: str) -> int | None:
     query = select(login_failures.c.attempts).where(login_failures.c.emailNormalised == email)
     with kit.engine.connect() as connection:
         return connection.scalar(query)
+
+
+BUSY = 20  # more logins refused at once than the server has worker threads (1 + 0 + 8)
+
+
+def test_server_busy_answers_wait_on_the_event_loop_holding_no_thread(make_app):
+    """SERVER_BUSY_PAUSE_SECONDS: every refusal is answered after the pause, and while they all
+    wait a `me` still answers (they hold no worker thread)."""
+    pause = 3.0
+    kit = make_app(HASH_CONCURRENCY=1, HASH_QUEUE_SIZE=0, SERVER_BUSY_PAUSE_SECONDS=pause)
+    server = RunningServer(kit)
+    http = httpx.Client(timeout=30)
+    client = Client(kit, server, http)
+    handler = kit.command_bus._handlers[PerformLoginCommand]
+    refusals = Counted(handler, "_refusal")
+    held = None
+    try:
+        signup(client, "ada", "ada@example.org")
+        token = token_of(login(client))
+        held = hold_hashes(kit.hasher)
+        with ThreadPoolExecutor(1 + BUSY) as pool:
+            holding = pool.submit(login, client)
+            wait_until(lambda: held.entered == 1, "the lane's one slot taken")
+            started = time.monotonic()
+            busy = [pool.submit(login, client) for _ in range(BUSY)]
+            wait_until(lambda: refusals.calls == BUSY, "every refusal decided")
+            assert client.execute(ME, token=token)["data"]["me"]["username"] == "ada"
+            assert not any(answer.done() for answer in busy)  # ...while they all still wait
+            answers = [answer.result(timeout=30) for answer in busy]
+            assert time.monotonic() - started >= pause
+            assert {only_error(a)["extensions"]["code"] for a in answers} == {"SERVER_BUSY"}
+            held.release()
+            assert token_of(holding.result(timeout=30))
+    finally:
+        if held:
+            held.release()
+        http.close()
+        server.stop()
+
+
+class Counted:
+    """Counts the calls of `owner.method` (thread-safe: CPython's += on an attribute under
+    the GIL is not, so a lock)."""
+
+    def __init__(self, owner: object, method: str) -> None:
+        self.calls, self._lock = 0, threading.Lock()
+        call = getattr(owner, method)
+
+        def counted(*args: object, **kwargs: object) -> object:
+            with self._lock:
+                self.calls += 1
+            return call(*args, **kwargs)
+
+        setattr(owner, method, counted)

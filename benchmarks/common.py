@@ -154,14 +154,21 @@ TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 class BenchServer:
     """A benchmark server script (nohash.py, floor.py) in a process of its own."""
 
-    def __init__(self, script: str, database_url: str, workers: int = 1, *extra: str) -> None:
+    def __init__(
+        self,
+        script: str,
+        database_url: str,
+        workers: int = 1,
+        *extra: str,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.port = port = free_port()
         self.url = f"http://127.0.0.1:{port}/graphql"
         command = [sys.executable, str(ROOT / "benchmarks" / script), "--database-url"]
         command += [database_url, "--port", str(port), "--workers", str(workers), *extra]
-        env = os.environ | {"RELAY_INTERVAL_SECONDS": "1"}
+        environment = os.environ | {"RELAY_INTERVAL_SECONDS": "1"} | (env or {})
         self.process = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         wait_until_answering(self.url, self.process, workers)
 
@@ -174,9 +181,11 @@ class BenchServer:
         self.process.wait(timeout=60)
 
 
-def no_hash_server(database_url: str, workers: int = 1) -> BenchServer:
-    """The kit without its hash (benchmarks/nohash.py)."""
-    return BenchServer("nohash.py", database_url, workers)
+def no_hash_server(
+    database_url: str, workers: int = 1, env: dict[str, str] | None = None
+) -> BenchServer:
+    """The kit without its hash (benchmarks/nohash.py); `env`: settings for it."""
+    return BenchServer("nohash.py", database_url, workers, env=env)
 
 
 def wait_until_answering(url: str, process: subprocess.Popen[bytes], workers: int) -> None:

@@ -82,5 +82,6 @@ def serve(
         workers=count,
         http=kit_protocol(HTTP_PARSER, kit.settings.HEADER_TIMEOUT_SECONDS),
         lifespan="on",
+        access_log=kit.settings.ACCESS_LOG,
     )
     return 0

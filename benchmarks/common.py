@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -298,3 +300,47 @@ def timed_ms(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
     return (time.perf_counter() - start) * 1000
+
+
+def wrk_cpu_ms() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def mariadb_cpu_ms() -> Callable[[], float]:
+    """The CPU of the throwaway MariaDB this run started (0 when it uses another)."""
+    folder = os.environ.get("CQRS_BENCH_MARIADB_DIR")
+    pid_file = Path(folder or "/nonexistent") / "mariadbd.pid"
+    if not pid_file.exists():
+        return lambda: 0.0
+    pid = int(pid_file.read_text())
+    return lambda: process_tree_ticks(pid) * TICK_MS
+
+
+class Runs:
+    """Loads a server with wrk and keeps each run's rate and CPU per request."""
+
+    def __init__(self, wrk: Wrk, seconds: float) -> None:
+        self.wrk, self.seconds, self.database = wrk, seconds, mariadb_cpu_ms()
+        self.rates: dict[tuple[str, int], list[float]] = {}
+        self.cpu: dict[tuple[str, int], list[tuple[float, float, float]]] = {}
+
+    def run(self, name: str, server: BenchServer, script: str, clients: int) -> None:
+        before = (server.cpu_ms(), self.database(), wrk_cpu_ms())
+        load = self.wrk.run(server.url, script, clients, self.seconds)
+        if load.errors:
+            raise SystemExit(f"{name}: {load.errors} requests failed")
+        after = (server.cpu_ms(), self.database(), wrk_cpu_ms())
+        used = tuple((a - b) / load.requests for a, b in zip(after, before, strict=True))
+        self.rates.setdefault((name, clients), []).append(load.per_second)
+        self.cpu.setdefault((name, clients), []).append(used)  # type: ignore[arg-type]
+
+    def rate(self, name: str, clients: int) -> float:
+        return statistics.median(self.rates[name, clients])
+
+    def cpu_ms(self, name: str, clients: int) -> str:
+        return " / ".join(f"{part:.2f}" for part in self.cpu_parts(name, clients))
+
+    def cpu_parts(self, name: str, clients: int) -> list[float]:
+        """Median CPU ms per request of the server, MariaDB and wrk."""
+        return [statistics.median(part) for part in zip(*self.cpu[name, clients], strict=True)]

@@ -14,15 +14,8 @@ access log (the default) and without it (ACCESS_LOG=false).
 from __future__ import annotations
 
 import argparse
-import statistics
 
-from common import (
-    Wrk,
-    databases,
-    load_average,
-    no_hash_server,
-    print_table,
-)
+from common import Runs, Wrk, databases, load_average, no_hash_server, print_table
 
 TARGETS = {"login": 1.5, "me": 0.6}  # ms, issue 11
 
@@ -41,30 +34,26 @@ def main() -> None:
             "ACCESS_LOG=true (default)": no_hash_server(url),
             "ACCESS_LOG=false": no_hash_server(url, env={"ACCESS_LOG": "false"}),
         }
+        runs = Runs(wrk, args.seconds)
         try:
             scripts, _ = wrk.login_and_me(servers["ACCESS_LOG=false"].url)
-            samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
             for server in servers.values():
                 for script in scripts.values():
                     wrk.run(server.url, script, args.clients, 2)  # warm up
             for _ in range(args.rounds):
                 for log, server in servers.items():
                     for name, script in scripts.items():
-                        before = server.cpu_ms()
-                        load = wrk.run(server.url, script, args.clients, args.seconds)
-                        if load.errors:
-                            raise SystemExit(f"{name}: {load.errors} requests failed")
-                        cpu = (server.cpu_ms() - before) / load.requests
-                        samples.setdefault((name, log), []).append((cpu, load.per_second))
+                        runs.run(f"{name}|{log}", server, script, args.clients)
         finally:
             for server in servers.values():
                 server.stop()
     rows = []
-    for (name, log), measured in samples.items():
-        cpu = statistics.median(c for c, _ in measured)
-        rate = statistics.median(r for _, r in measured)
-        rows.append([name, log, f"{cpu:.2f}", f"{TARGETS[name]:.1f}", f"{rate:.0f}"])
-    rows.sort(key=lambda row: (row[0], row[1]))
+    for name in sorted(scripts):
+        for log in sorted(servers):
+            run = f"{name}|{log}"
+            cpu = runs.cpu_parts(run, args.clients)[0]  # the server's share
+            rate = runs.rate(run, args.clients)
+            rows.append([name, log, f"{cpu:.2f}", f"{TARGETS[name]:.1f}", f"{rate:.0f}"])
     print(f"no-hash server on MariaDB, {args.clients} clients, medians of {args.rounds} rounds")
     print_table(["request", "access log", "server CPU ms/request", "target", "requests/s"], rows)
     print(f"load average at the end: {load_average()}")

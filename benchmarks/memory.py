@@ -10,8 +10,9 @@ threads run argon2, each reusing one block; logins beyond the lane's queue are S
 once). Then the throughput: logins that succeed per second with 8 clients, and with `--logins`
 clients (wrk, kept-alive connections, `--seconds` each, SERVER_BUSY answers not counted): a
 storm may cost at most 10% of it. wrk is a closed loop: each client sends again as soon as it is
-answered, so the storm's cost depends on SERVER_BUSY_PAUSE_SECONDS (taken from the environment,
-as the server does). A measurement to read, not a test (Linux).
+answered, so the storm's cost depends on how long a SERVER_BUSY answer waits (as long as the
+lane needs for those ahead, between SERVER_BUSY_PAUSE_SECONDS and SERVER_BUSY_MAX_PAUSE_SECONDS,
+taken from the environment as the server does). A measurement to read, not a test (Linux).
 """
 
 from __future__ import annotations
@@ -149,7 +150,8 @@ def main() -> None:
         f"HASH_CONCURRENCY={settings.HASH_CONCURRENCY}  HASH_QUEUE_SIZE={settings.HASH_QUEUE_SIZE}"
         f"  argon2id m={settings.ARGON2_MEMORY_KIB} KiB   {args.logins} concurrent logins for "
         f"{args.users} users, {args.workers} worker(s), SQLite, "
-        f"SERVER_BUSY_PAUSE_SECONDS={settings.SERVER_BUSY_PAUSE_SECONDS:g}"
+        f"SERVER_BUSY_PAUSE_SECONDS={settings.SERVER_BUSY_PAUSE_SECONDS:g}, "
+        f"SERVER_BUSY_MAX_PAUSE_SECONDS={settings.SERVER_BUSY_MAX_PAUSE_SECONDS:g}"
     )
     print("answers: " + ", ".join(f"{name} {count}" for name, count in answers.most_common()))
     rows = []

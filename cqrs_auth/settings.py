@@ -43,9 +43,11 @@ class Settings(BaseSettings):
     ARGON2_TIME_COST: int = Field(default=2, ge=2)
     HASH_CONCURRENCY: int = Field(default=2, ge=1)  # argon2 takes ARGON2_MEMORY_KIB per call
     HASH_QUEUE_SIZE: int = Field(default=32, ge=0)  # hashes that may wait; beyond: SERVER_BUSY
-    # over HTTP, a SERVER_BUSY answer waits this long (on the event loop, no thread held), so
-    # clients that retry at once cannot spend the hashes' CPU on refusals
+    # over HTTP, a SERVER_BUSY answer waits (on the event loop, no thread held) as long as the
+    # hash lane needs for the requests ahead of it, at least the first and at most the second,
+    # so that clients that retry at once cannot spend the hashes' CPU on refusals
     SERVER_BUSY_PAUSE_SECONDS: float = Field(default=1.0, ge=0, le=30)
+    SERVER_BUSY_MAX_PAUSE_SECONDS: float = Field(default=10.0, ge=0, le=60)
 
     LOGIN_MAX_FAILURES: int = Field(default=5, ge=1)
     LOGIN_FAILURE_WINDOW_SECONDS: int = Field(default=900, gt=0)
@@ -90,6 +92,14 @@ class Settings(BaseSettings):
             )
         if self.production and self.JWT_SECRET == DEV_JWT_SECRET:
             raise ValueError("the development JWT_SECRET is refused in production: set your own")
+        return self
+
+    @model_validator(mode="after")
+    def _check_pauses(self) -> Settings:
+        if self.SERVER_BUSY_MAX_PAUSE_SECONDS < self.SERVER_BUSY_PAUSE_SECONDS:
+            raise ValueError(
+                "SERVER_BUSY_MAX_PAUSE_SECONDS must be at least SERVER_BUSY_PAUSE_SECONDS"
+            )
         return self
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -26,6 +27,7 @@ from ..tracing import traced
 T = TypeVar("T")
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+RECENT_WEIGHT = 0.2  # the last hash's share of `hash_seconds`
 
 
 def one_malloc_arena_per_thread(threads: int) -> bool:
@@ -56,11 +58,13 @@ class PasswordHasher:
             argon2__parallelism=1,
         )
         self._lane = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="hash-lane")
+        self.concurrency = concurrency
         self.capacity = concurrency + queue_size
         self._room = threading.BoundedSemaphore(self.capacity)
         self._lock = threading.Lock()
         self.calls = 0  # how many hash or verify computations ran (tests count these)
         self.pending = 0  # how many hashes are running or waiting in the lane now
+        self.hash_seconds = 0.0  # how long a hash takes on the lane lately (0 before the first)
 
     @traced("PasswordHasher.hash")
     def hash(self, password: str) -> str:
@@ -98,7 +102,17 @@ class PasswordHasher:
 
     def _counted(self, work: Callable[..., T], *args: object) -> T:
         self._count(calls=1)
-        return work(*args)
+        started = time.perf_counter()
+        try:
+            return work(*args)
+        finally:
+            self._took(time.perf_counter() - started)
+
+    def _took(self, seconds: float) -> None:
+        """Keep `hash_seconds` a moving average: each hash weighs a fifth."""
+        with self._lock:
+            last = self.hash_seconds
+            self.hash_seconds = seconds if last == 0 else last + (seconds - last) * RECENT_WEIGHT
 
     def _count(self, *, calls: int = 0, pending: int = 0) -> None:
         with self._lock:

@@ -14,10 +14,14 @@ has CHEAP_REQUEST_THREADS more, and a `me`, a locked login or a bad request neve
 a hash. (A thread pool of the standard library, not anyio's to_thread: half the cost of the
 handover to a thread and back, 30 µs less per request.)
 
-A SERVER_BUSY answer is sent after SERVER_BUSY_PAUSE_SECONDS, waited on the event loop (no
-thread is held): a storm of clients that retry at once (a closed loop, a naive script) would
-otherwise spend on refusals the CPU the hashes need. A client that honours `retryAfter` loses
-nothing it would not have waited anyway.
+A SERVER_BUSY answer is sent after a pause, waited on the event loop (no thread is held): a
+storm of clients that retry at once (a closed loop, a naive script) would otherwise spend on
+refusals the CPU the hashes need. The pause is as long as the hash lane needs to work through
+the requests ahead (the hashes running and queued, and the refusals already pausing in this
+process), at least SERVER_BUSY_PAUSE_SECONDS and at most SERVER_BUSY_MAX_PAUSE_SECONDS. A light
+overload is then answered after the shortest pause, and a storm is answered about as fast as the
+lane frees places, so there is about one refusal for each login that runs. A client that
+honours `retryAfter` loses nothing it would not have waited anyway.
 """
 
 from __future__ import annotations
@@ -67,7 +71,10 @@ class GraphQLEndpoint:
         self.threads = ThreadPoolExecutor(threads, thread_name_prefix="request")
         self.max_json_depth = kit.settings.MAX_JSON_DEPTH
         self.body_timeout = kit.settings.BODY_TIMEOUT_SECONDS
-        self.busy_pause = kit.settings.SERVER_BUSY_PAUSE_SECONDS
+        self.hasher = kit.hasher
+        self.shortest_pause = settings.SERVER_BUSY_PAUSE_SECONDS
+        self.longest_pause = settings.SERVER_BUSY_MAX_PAUSE_SECONDS
+        self.pausing = 0  # SERVER_BUSY answers waiting now (only the event loop changes it)
 
     async def handle(self, request: Request) -> Response:
         is_get = request.method != "POST"  # GET, or HEAD (which Starlette adds to GET)
@@ -91,8 +98,8 @@ class GraphQLEndpoint:
         result = await loop.run_in_executor(self.threads, contextvars.copy_context().run, run)
         if result is None:
             raise HttpError(405, "Mutations are sent with POST.", {"Allow": "POST"})
-        if self.busy_pause and busy(result):
-            await asyncio.sleep(self.busy_pause)
+        if self.longest_pause and busy(result):
+            await self._pause()
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON and "data" not in result else 200
         return GraphQLResponse(result, status, media_type=media_type)
 
@@ -101,6 +108,21 @@ class GraphQLEndpoint:
             return from_query_string(request.query_params, self.max_json_depth)
         body = await read_limited_body(request, self.max_body_bytes, self.body_timeout)
         return from_json_body(request.headers.get("content-type"), body, self.max_json_depth)
+
+    async def _pause(self) -> None:
+        """Wait before a SERVER_BUSY answer, as long as the lane needs for those ahead."""
+        hasher = self.hasher
+        ahead = hasher.pending + self.pausing
+        pause = busy_pause(
+            ahead * hasher.hash_seconds / hasher.concurrency,
+            self.shortest_pause,
+            self.longest_pause,
+        )
+        self.pausing += 1
+        try:
+            await asyncio.sleep(pause)
+        finally:
+            self.pausing -= 1
 
     def _run(self, params: GraphQLParams, token: str | None, *, queries_only: bool) -> Any:
         if queries_only:
@@ -118,6 +140,12 @@ def busy(result: dict[str, Any]) -> bool:
         error.get("extensions", {}).get("code") == ServerBusy.code
         for error in result.get("errors", ())
     )
+
+
+def busy_pause(lane_needs: float, shortest: float, longest: float) -> float:
+    """The pause before a SERVER_BUSY answer: the seconds the hash lane needs for the requests
+    ahead, but not shorter than `shortest` nor longer than `longest`."""
+    return min(max(lane_needs, shortest), longest)
 
 
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[Any]]

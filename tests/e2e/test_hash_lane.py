@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import httpx
 from held_hashes import hold_hashes, wait_until  # tests/held_hashes.py
@@ -65,35 +67,31 @@ def attempts(kit, email: str) -> int | None:
         return connection.scalar(query)
 
 
-BUSY = 20  # more logins refused at once than the server has worker threads (1 + 0 + 8)
+def timed_login(client: Client) -> tuple[float, dict]:
+    started = time.monotonic()
+    answer = login(client)
+    return time.monotonic() - started, answer
 
 
-def test_server_busy_answers_wait_on_the_event_loop_holding_no_thread(make_app):
-    """SERVER_BUSY_PAUSE_SECONDS: every refusal is answered after the pause, and while they all
-    wait a `me` still answers (they hold no worker thread)."""
-    pause = 3.0
-    kit = make_app(HASH_CONCURRENCY=1, HASH_QUEUE_SIZE=0, SERVER_BUSY_PAUSE_SECONDS=pause)
+@contextmanager
+def one_login_holding_the_lane(
+    make_app, timeout: float, **settings
+) -> Iterator[tuple[Client, str]]:
+    """A served kit whose lane (one place, no queue) a login holds until the block ends: a
+    client, and ada's bearer token."""
+    kit = make_app(HASH_CONCURRENCY=1, HASH_QUEUE_SIZE=0, **settings)
     server = RunningServer(kit)
-    http = httpx.Client(timeout=30)
+    http = httpx.Client(timeout=timeout)
     client = Client(kit, server, http)
-    handler = kit.command_bus._handlers[PerformLoginCommand]
-    refusals = Counted(handler, "_refusal")
     held = None
     try:
         signup(client, "ada", "ada@example.org")
         token = token_of(login(client))
         held = hold_hashes(kit.hasher)
-        with ThreadPoolExecutor(1 + BUSY) as pool:
+        with ThreadPoolExecutor(1) as pool:
             holding = pool.submit(login, client)
             wait_until(lambda: held.entered == 1, "the lane's one slot taken")
-            started = time.monotonic()
-            busy = [pool.submit(login, client) for _ in range(BUSY)]
-            wait_until(lambda: refusals.calls == BUSY, "every refusal decided")
-            assert client.execute(ME, token=token)["data"]["me"]["username"] == "ada"
-            assert not any(answer.done() for answer in busy)  # ...while they all still wait
-            answers = [answer.result(timeout=30) for answer in busy]
-            assert time.monotonic() - started >= pause
-            assert {only_error(a)["extensions"]["code"] for a in answers} == {"SERVER_BUSY"}
+            yield client, token
             held.release()
             assert token_of(holding.result(timeout=30))
     finally:
@@ -101,6 +99,56 @@ def test_server_busy_answers_wait_on_the_event_loop_holding_no_thread(make_app):
             held.release()
         http.close()
         server.stop()
+
+
+BUSY = 20  # more logins refused at once than the server has worker threads (1 + 0 + 8)
+
+
+def test_server_busy_answers_wait_on_the_event_loop_holding_no_thread(make_app):
+    """SERVER_BUSY_PAUSE_SECONDS: every refusal is answered after the pause, and while they all
+    wait a `me` still answers (they hold no worker thread)."""
+    pause = 3.0
+    with one_login_holding_the_lane(make_app, 30, SERVER_BUSY_PAUSE_SECONDS=pause) as (
+        client,
+        token,
+    ):
+        handler = client.kit.command_bus._handlers[PerformLoginCommand]
+        refusals = Counted(handler, "_refusal")
+        with ThreadPoolExecutor(BUSY) as pool:
+            started = time.monotonic()
+            busy = [pool.submit(login, client) for _ in range(BUSY)]
+            wait_until(lambda: refusals.calls == BUSY, "every refusal decided")
+            me = client.execute(ME, token=token)
+            assert me["data"]["me"]["username"] == "ada"
+            assert not any(answer.done() for answer in busy)  # ...while they all still wait
+            answers = [answer.result(timeout=30) for answer in busy]
+        assert time.monotonic() - started >= pause
+        assert {only_error(a)["extensions"]["code"] for a in answers} == {"SERVER_BUSY"}
+
+
+def test_a_server_busy_answer_waits_as_long_as_the_lane_needs_for_those_ahead(make_app):
+    """Each refusal waits for the hashes in the lane and the refusals already waiting, at the
+    lane's pace (`hash_seconds` a hash, HASH_CONCURRENCY at once): here one second each."""
+    pauses = {"SERVER_BUSY_PAUSE_SECONDS": 0.2, "SERVER_BUSY_MAX_PAUSE_SECONDS": 30}
+    with one_login_holding_the_lane(make_app, 30, **pauses) as (client, _):
+        client.kit.hasher.hash_seconds = 1.0
+        with ThreadPoolExecutor(3) as pool:
+            refused = [pool.submit(timed_login, client) for _ in range(3)]
+            waits = sorted(answer.result(timeout=30) for answer in refused)
+        for ahead, (waited, answer) in enumerate(waits, start=1):
+            assert only_error(answer)["extensions"]["code"] == "SERVER_BUSY"
+            assert waited >= ahead - 0.05  # the held hash, and those waiting before it
+        assert waits[0][0] < 2.5  # not all as long as the longest line
+
+
+def test_no_server_busy_answer_waits_longer_than_the_longest_pause(make_app):
+    pauses = {"SERVER_BUSY_PAUSE_SECONDS": 0.2, "SERVER_BUSY_MAX_PAUSE_SECONDS": 1}
+    # the lane's own pace would make it wait 100 s: the client would give up after 10
+    with one_login_holding_the_lane(make_app, 10, **pauses) as (client, _):
+        client.kit.hasher.hash_seconds = 100.0
+        waited, answer = timed_login(client)
+        assert only_error(answer)["extensions"]["code"] == "SERVER_BUSY"
+        assert 1 - 0.05 <= waited < 5
 
 
 class Counted:

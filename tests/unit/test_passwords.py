@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import platform
 import threading
+import time
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -112,6 +113,7 @@ def test_no_more_hashes_run_at_once_than_the_concurrency_bound():
         thread.join()
     assert started == 6
     assert 1 <= most <= 2
+    assert hasher.concurrency == 2  # the bound it keeps is the one it tells (a pause reads it)
 
 
 def test_a_full_hash_lane_refuses_at_once_running_nothing_and_the_held_hashes_finish():
@@ -196,3 +198,29 @@ def test_the_lane_is_full_exactly_when_concurrency_plus_queue_size_hashes_are_in
             thread.join()
     assert not hasher.full()
     hasher.close()
+
+
+def test_hash_seconds_follows_how_long_the_lanes_hashes_take():
+    """The pause before a SERVER_BUSY answer reads it: the first hash sets it, each later one
+    moves it a fifth of the way."""
+    hasher = PasswordHasher(memory_kib=19456, time_cost=2, concurrency=1, queue_size=0)
+
+    class Slow:
+        def __init__(self, seconds: float) -> None:
+            self.seconds = seconds
+
+        def hash(self, _password: str) -> str:
+            time.sleep(self.seconds)
+            return "done"
+
+    try:
+        assert hasher.hash_seconds == 0
+        hasher.context = Slow(0.2)  # type: ignore[assignment]
+        hasher.hash(PASSWORD)
+        assert 0.2 <= hasher.hash_seconds < 1.0
+        first = hasher.hash_seconds
+        hasher.context = Slow(0.0)  # type: ignore[assignment]
+        hasher.hash(PASSWORD)
+        assert hasher.hash_seconds == pytest.approx(first * 0.8, abs=0.01)
+    finally:
+        hasher.close()

@@ -54,3 +54,10 @@ def test_the_course_keeps_a_secret_that_is_set(monkeypatch):
     monkeypatch.setenv("JWT_SECRET", SECRET)
     course.use_random_jwt_secret()
     assert os.environ["JWT_SECRET"] == SECRET
+
+
+def test_the_longest_server_busy_pause_may_not_be_shorter_than_the_shortest():
+    with pytest.raises(SettingsError, match="SERVER_BUSY_MAX_PAUSE_SECONDS must be at least"):
+        settings(SERVER_BUSY_PAUSE_SECONDS=5, SERVER_BUSY_MAX_PAUSE_SECONDS=2)
+    both = settings(SERVER_BUSY_PAUSE_SECONDS=5, SERVER_BUSY_MAX_PAUSE_SECONDS=5)
+    assert both.SERVER_BUSY_MAX_PAUSE_SECONDS == 5

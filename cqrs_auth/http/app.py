@@ -20,8 +20,9 @@ refusals the CPU the hashes need. The pause is as long as the hash lane needs to
 the requests ahead (the hashes running and queued, and the refusals already pausing in this
 process), at least SERVER_BUSY_PAUSE_SECONDS and at most SERVER_BUSY_MAX_PAUSE_SECONDS. A light
 overload is then answered after the shortest pause, and a storm is answered about as fast as the
-lane frees places, so there is about one refusal for each login that runs. A client that
-honours `retryAfter` loses nothing it would not have waited anyway.
+lane frees places, so there is about one refusal for each login that runs. The answer's
+`retryAfter` counts from its arrival, after the pause: by then the lane has worked through the
+line that was ahead.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ def without_the_hash(kit: App) -> App:
         return stored is not None and stored == PREFIX + password, None
 
     kit.hasher.hash = hash_password  # type: ignore[method-assign]
-    kit.hasher.verify_and_update = verify  # type: ignore[method-assign]
+    kit.hasher.verify_and_update = verify  # type: ignore[method-assign,assignment]
     return kit
 
 

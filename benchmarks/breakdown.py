@@ -20,7 +20,6 @@ benchmarks/README.md); the difference is that.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import time
@@ -34,8 +33,8 @@ from common import (
     SIGNUP,
     RawClient,
     ServerThread,
-    databases,
     load_average,
+    on_each_database,
     print_table,
     signup_variables,
 )
@@ -127,14 +126,8 @@ BACK_TO_BACK = ["reservation, back to back", "settlement, back to back"]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mysql-url", help="default: a throwaway MariaDB (scripts/mariadb.sh)")
-    parser.add_argument("--rounds", type=int, default=60)
-    args = parser.parse_args()
-    print(f"load average at the start: {load_average()}")
-    with databases(args.mysql_url) as found:
-        measured = {name: measure(url, args.rounds) for name, url in found}
-    print(f"one client, medians of {args.rounds} logins, ms")
+    rounds, measured = on_each_database(__doc__, 60, measure)
+    print(f"one client, medians of {rounds} logins, ms")
     rows: list[list[object]] = []
     for step in STEPS:
         rows.append([step, *(f"{t.median(step):.2f}" for t in measured.values())])

@@ -6,6 +6,7 @@ throwaway server that `scripts/mariadb.sh` starts (and stops) for the run.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -67,6 +68,24 @@ def databases(mysql_url: str | None, *, sqlite: bool = True) -> Iterator[list[tu
         drop_kit_tables(url)
         found = [("SQLite", f"sqlite:///{folder}/bench.db")] if sqlite else []
         yield [*found, ("MariaDB", url)]
+
+
+T = TypeVar("T")
+
+
+def on_each_database(
+    doc: str, rounds: int, measure: Callable[[str, int], T]
+) -> tuple[int, dict[str, T]]:
+    """The command line of a script that measures `--rounds` rounds on SQLite and on MariaDB
+    (`--mysql-url`, or a throwaway one): prints the load average at the start, and returns the
+    rounds and `measure(url, rounds)` for each database, by name."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--mysql-url", help="default: a throwaway MariaDB (scripts/mariadb.sh)")
+    parser.add_argument("--rounds", type=int, default=rounds)
+    args = parser.parse_args()
+    print(f"load average at the start: {load_average()}")
+    with databases(args.mysql_url) as found:
+        return args.rounds, {name: measure(url, args.rounds) for name, url in found}
 
 
 def free_port() -> int:
@@ -177,6 +196,28 @@ class BenchServer:
     def cpu_ms(self) -> float:
         """CPU time the server has used so far (all its processes and threads)."""
         return process_tree_ticks(self.process.pid) * TICK_MS
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+
+class KitServer:
+    """`cqrs-auth serve` (the kit itself, with its hash) in a process of its own; `env`:
+    settings for it."""
+
+    def __init__(self, url: str, workers: int = 1, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/graphql"
+        command = [sys.executable, "-m", "cqrs_auth.cli", "--database-url", url]
+        command += ["serve", "--port", str(self.port), "--workers", str(workers)]
+        self.process = subprocess.Popen(
+            command,
+            env=os.environ | (env or {}),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until_answering(self.url, self.process, workers)
 
     def stop(self) -> None:
         self.process.terminate()

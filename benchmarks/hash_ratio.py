@@ -30,8 +30,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -45,18 +43,17 @@ from common import (
     PASSWORD,
     SIGNUP,
     BenchServer,
+    KitServer,
     Load,
     RawClient,
     Wrk,
     databases,
-    free_port,
     load_average,
     post,
     print_table,
     signup_variables,
     timed_ms,
     token_for,
-    wait_until_answering,
 )
 from sqlalchemy import create_engine, text
 
@@ -65,24 +62,6 @@ from cqrs_auth.settings import Settings
 
 SATURATION_USERS = 20  # the users the saturated logins take turns with
 ROUNDS_SATURATED = 3
-
-
-class KitServer:
-    """`cqrs-auth serve --workers 1` in a process of its own."""
-
-    def __init__(self, url: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/graphql"
-        command = [sys.executable, "-m", "cqrs_auth.cli", "--database-url", url]
-        command += ["serve", "--port", str(self.port), "--workers", "1"]
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        wait_until_answering(self.url, self.process, 1)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=60)
 
 
 def one_client(

@@ -13,9 +13,7 @@ number of logins; this shows what each waiting connection adds beside it (Linux)
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -26,13 +24,12 @@ from common import (
     LOGIN,
     PASSWORD,
     SIGNUP,
+    KitServer,
     Wrk,
-    free_port,
     load_average,
     post,
     print_table,
     signup_variables,
-    wait_until_answering,
 )
 from memory import memory_kib
 
@@ -45,32 +42,26 @@ def measure(connections: int, wrk: Wrk, login: dict[str, Any]) -> tuple[int, int
     """The server's resident KiB with the lane held, then with `connections` logins waiting."""
     script = wrk.script("one-login", [login])
     with tempfile.TemporaryDirectory() as folder:
-        port = free_port()
-        url = f"http://127.0.0.1:{port}/graphql"
-        command = [sys.executable, "-m", "cqrs_auth.cli", "--database-url"]
-        command += [f"sqlite:///{folder}/waiting.db", "serve", "--port", str(port)]
-        command += ["--workers", "1"]
-        env = os.environ | {"DATABASE_URL": "", "ACCESS_LOG": "false"} | SLOW | PAUSED
-        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+        env = {"DATABASE_URL": "", "ACCESS_LOG": "false"} | SLOW | PAUSED
+        server = KitServer(f"sqlite:///{folder}/waiting.db", env=env)
+        url = server.url
         try:
-            wait_until_answering(url, server, 1)
             with httpx.Client(timeout=600) as http:
                 post(http, url, SIGNUP, signup_variables(0))
             holding = {"json": login, "timeout": 600}
             holder = threading.Thread(target=httpx.post, args=(url,), kwargs=holding, daemon=True)
             holder.start()
             time.sleep(1)  # the holder's login takes the lane's one place
-            idle = memory_kib(server.pid)["VmRSS"]
+            idle = memory_kib(server.process.pid)["VmRSS"]
             command = ["wrk", "-t1", f"-c{connections}", f"-d{SETTLE_SECONDS + 2}s"]
             command += ["--timeout", "60s", "-s", script, url]
             load = subprocess.Popen(command, stdout=subprocess.DEVNULL)
             time.sleep(SETTLE_SECONDS)
-            waiting = memory_kib(server.pid)["VmRSS"]
+            waiting = memory_kib(server.process.pid)["VmRSS"]
             load.kill()
             load.wait()
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            server.stop()
     return idle, waiting
 
 

@@ -12,12 +12,11 @@ shows what that costs on the machine, apart from anything the kit does. Medians,
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 from collections.abc import Callable
 
-from common import PASSWORD, databases, load_average, print_table, timed_ms
+from common import PASSWORD, load_average, on_each_database, print_table, timed_ms
 
 from cqrs_auth import PerformLoginCommand, bootstrap
 from cqrs_auth.service.login import PerformLoginHandler
@@ -48,14 +47,8 @@ def measure(url: str, rounds: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mysql-url", help="default: a throwaway MariaDB (scripts/mariadb.sh)")
-    parser.add_argument("--rounds", type=int, default=100)
-    args = parser.parse_args()
-    print(f"load average at the start: {load_average()}")
-    with databases(args.mysql_url) as found:
-        measured = {name: measure(url, args.rounds) for name, url in found}
-    print(f"a login's reservation (one transaction), medians of {args.rounds}, ms")
+    rounds, measured = on_each_database(__doc__, 100, measure)
+    print(f"a login's reservation (one transaction), medians of {rounds}, ms")
     rows = [[way, *(f"{m[way]:.2f}" for m in measured.values())] for way in WAYS]
     print_table(["run", *measured], rows)
     print(f"load average at the end: {load_average()}")

@@ -20,10 +20,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import os
 import re
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -33,13 +31,12 @@ from common import (
     LOGIN,
     PASSWORD,
     SIGNUP,
+    KitServer,
     Wrk,
     children,
-    free_port,
     load_average,
     print_table,
     signup_variables,
-    wait_until_answering,
 )
 
 from cqrs_auth.settings import Settings
@@ -68,19 +65,14 @@ def memory_kib(pid: int) -> dict[str, int]:
     return fields
 
 
-def start_server(folder: str, workers: int) -> tuple[subprocess.Popen[bytes], str, list[int]]:
-    port = free_port()
-    command = [sys.executable, "-m", "cqrs_auth.cli", "--database-url"]
-    command += [f"sqlite:///{folder}/memory.db", "serve", "--port", str(port)]
-    command += ["--workers", str(workers)]
-    env = os.environ | {"DATABASE_URL": "", "LOGIN_MAX_FAILURES": str(10**9)}
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/graphql"
-    wait_until_answering(url, server, workers)
+def start_server(folder: str, workers: int) -> tuple[KitServer, list[int]]:
+    """The kit on a fresh SQLite file, and the PIDs of its worker processes."""
+    env = {"DATABASE_URL": "", "LOGIN_MAX_FAILURES": str(10**9)}
+    server = KitServer(f"sqlite:///{folder}/memory.db", workers, env=env)
     if workers == 1:
-        return server, url, [server.pid]
-    spawned = [pid for pid in children(server.pid) if b"spawn_main" in cmdline(pid)]
-    return server, url, spawned
+        return server, [server.process.pid]
+    spawned = [pid for pid in children(server.process.pid) if b"spawn_main" in cmdline(pid)]
+    return server, spawned
 
 
 def cmdline(pid: int) -> bytes:
@@ -135,7 +127,8 @@ def main() -> None:
     wrk = Wrk()
     print(f"load average at the start: {load_average()}")
     with tempfile.TemporaryDirectory() as folder:
-        server, url, workers = start_server(folder, args.workers)
+        server, workers = start_server(folder, args.workers)
+        url = server.url
         try:
             idle = {pid: memory_kib(pid)["VmRSS"] for pid in workers}
             sign_up(url, args.users)
@@ -144,8 +137,7 @@ def main() -> None:
             steady = logins_per_second(wrk, url, args.users, 8, args.seconds)
             stormy = logins_per_second(wrk, url, args.users, args.logins, args.seconds)
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            server.stop()
     print(
         f"HASH_CONCURRENCY={settings.HASH_CONCURRENCY}  HASH_QUEUE_SIZE={settings.HASH_QUEUE_SIZE}"
         f"  argon2id m={settings.ARGON2_MEMORY_KIB} KiB   {args.logins} concurrent logins for "

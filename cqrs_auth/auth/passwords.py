@@ -85,6 +85,11 @@ class PasswordHasher:
             return False, None
         return self.context.verify_and_update(password, stored_hash)
 
+    def seconds_to_clear(self, more: int = 0) -> float:
+        """How long the lane needs, at its recent pace, for the hashes in it and `more` after
+        them (0 before its first hash)."""
+        return (self.pending + more) * self.hash_seconds / self.concurrency
+
     def full(self) -> bool:
         """Whether every place in the lane is taken now (a hash now would be ServerBusy)."""
         return self.pending >= self.capacity

@@ -112,13 +112,8 @@ class GraphQLEndpoint:
 
     async def _pause(self) -> None:
         """Wait before a SERVER_BUSY answer, as long as the lane needs for those ahead."""
-        hasher = self.hasher
-        ahead = hasher.pending + self.pausing
-        pause = busy_pause(
-            ahead * hasher.hash_seconds / hasher.concurrency,
-            self.shortest_pause,
-            self.longest_pause,
-        )
+        lane_needs = self.hasher.seconds_to_clear(self.pausing)
+        pause = busy_pause(lane_needs, self.shortest_pause, self.longest_pause)
         self.pausing += 1
         try:
             await asyncio.sleep(pause)

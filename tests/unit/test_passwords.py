@@ -224,3 +224,17 @@ def test_hash_seconds_follows_how_long_the_lanes_hashes_take():
         assert hasher.hash_seconds == pytest.approx(first * 0.8, abs=0.01)
     finally:
         hasher.close()
+
+
+def test_the_lane_needs_its_pace_for_each_hash_in_it_and_after_it_shared_by_its_threads():
+    hasher = PasswordHasher(memory_kib=19456, time_cost=2, concurrency=2, queue_size=4)
+    try:
+        assert hasher.seconds_to_clear(5) == 0  # no hash yet: no pace known
+        hasher.hash_seconds = 0.5
+        assert hasher.seconds_to_clear() == 0  # nothing in the lane
+        hasher.pending = 3  # as if three hashes were in it
+        assert hasher.seconds_to_clear() == 0.75
+        assert hasher.seconds_to_clear(1) == 1.0
+    finally:
+        hasher.pending = 0
+        hasher.close()

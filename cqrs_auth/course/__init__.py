@@ -5,7 +5,8 @@ Every chapter starts with `fresh_app("<chapter>")`: a kit of its own on an empty
 the server and the command line (serving.py), the read model (read_model.py), the password
 reset's secrets kept out of sight (reset.py), traces of a request (trace.py, shown by
 sequence.py and timeline.py), the kit's own source (source.py), the exercises' checks
-(exercises.py and *_check*.py), and the *Try it* page's widgets (forms.py, try_it.py).
+(exercises.py and *_check*.py, each on a kit of its own: check_kit.py), and the *Try it*
+page's widgets (forms.py, try_it.py).
 
 No output of these helpers shows a secret: the kit never stores a password, hashes are masked,
 tokens are decoded or cut short, and spans carry names only.
@@ -20,6 +21,7 @@ from .checks import (
     check_me_username,
     check_user_id_from_token,
 )
+from .counter_check import check_idempotent_counter
 from .database import (
     fresh_app,
     kit_table_names,
@@ -28,7 +30,7 @@ from .database import (
     table_columns,
     use_random_jwt_secret,
 )
-from .event_checks import check_accept_terms, check_idempotent_counter
+from .event_checks import check_accept_terms
 from .exercises import NotYet, after_your_answer, check_answer
 from .feedback import password_checks
 from .projection_check import check_logins_projector

@@ -48,6 +48,12 @@ def _run(bus: Any, command: Any) -> Any:
 def _unknown_command_error(bus: Any) -> None:
     try:
         result = bus.execute(UnknownCommand("?"))
+    except KeyError as error:
+        raise NotYet(
+            f"a command nobody registered raised a bare KeyError ({error}), which reads like a "
+            "bug in the bus; expected an error of your own that says no handler is registered "
+            "for that command and names it, as the kit's NoHandlerError does"
+        ) from None
     except (AttributeError, TypeError) as error:
         raise NotYet(
             f"a command nobody registered crashed with {kind(error)}: {error}; expected a clear "

@@ -1,8 +1,10 @@
 """Chapter 8's exercise: a read model of the learner's own, right however its events arrive.
 
-The check compares the learner's `rows` with what the log says (each user's logins and the
-newest login's time) after a login, after an event delivered twice, after two events
-delivered newest first, and after a rebuild of a spoiled read model.
+The check makes a projector from the learner's class on a kit of its own (check_kit.py), where
+a user has logged in already, registers it for UserLoggedInEvent, and compares its `rows` with
+what the log says (each user's logins and the newest login's time) after a login, after an
+event delivered twice, after two events delivered newest first, and after a rebuild of a
+spoiled read model.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..bootstrap import App
-from .event_checks import CHECK_PASSWORD, sign_up_check_user
-from .exercises import expect, kind, written
+from ..domain.events import UserLoggedInEvent
+from .check_kit import CHECK_PASSWORD, built, check_kit, sign_up_check_user
+from .exercises import expect, kind
 from .read_model import dispatch_held_back
 
 Rows = dict[str, dict[str, Any]]
 ORDER_HINT = (
-    "apply the events in log order: read app.events(self.position) and move position onto "
+    "apply the events in log order: read self.app.events(self.position) and move position onto "
     "each, instead of applying the event you are handed"
 )
 
@@ -69,8 +72,7 @@ def _logs_in_once(app: App, projector: Any, email: str) -> None:
     app.local_strategy.validate(email, CHECK_PASSWORD)
     expect(
         any(isinstance(row, dict) and row.get("logins") for row in projector.rows.values()),
-        "a login left rows empty: register your read model with "
-        "app.event_bus.register(UserLoggedInEvent, logins_projector)",
+        "a login, delivered to your execute(event), left rows empty: catch up with the log there",
     )
     _agrees(projector, app, "a login", "read each event of the log once, after position")
 
@@ -110,17 +112,22 @@ def _rebuilds(app: App, projector: Any) -> None:
     )
 
 
-def check_logins_projector(app: App, projector: Any) -> None:
-    """Right after a login, a redelivery, newest-first delivery, and a rebuild."""
-    written(projector, "logins_projector")
-    expect(
-        isinstance(getattr(projector, "rows", None), dict)
-        and isinstance(getattr(projector, "position", None), int),
-        "logins_projector needs rows (a dict, empty at first) and position (an int, 0 at "
-        "first): set both in __init__",
-    )
-    email = sign_up_check_user(app, "logins")
-    _logs_in_once(app, projector, email)
-    _ignores_a_redelivery(app, projector)
-    _survives_newest_first(app, projector, email)
-    _rebuilds(app, projector)
+def check_logins_projector(projector_type: Any) -> None:
+    """On a kit of its own: right after a login, a redelivery, newest-first delivery, and a
+    rebuild; and it starts from the whole log, with logins from before it existed."""
+    with check_kit() as kit:
+        early = sign_up_check_user(kit, "early").email
+        kit.local_strategy.validate(early, CHECK_PASSWORD)  # before the read model exists
+        email = sign_up_check_user(kit, "logins").email
+        projector = built(projector_type, "LoginsProjector", kit)
+        expect(
+            isinstance(getattr(projector, "rows", None), dict)
+            and isinstance(getattr(projector, "position", None), int),
+            "LoginsProjector(app) needs rows (a dict, empty at first) and position (an int, 0 "
+            "at first): set both in __init__",
+        )
+        kit.event_bus.register(UserLoggedInEvent, projector)
+        _logs_in_once(kit, projector, email)
+        _ignores_a_redelivery(kit, projector)
+        _survives_newest_first(kit, projector, email)
+        _rebuilds(kit, projector)

@@ -1,4 +1,5 @@
-"""Chapter 9's second exercise: the handler of ResetPasswordCommand, on the learner's own bus.
+"""Chapter 9's second exercise: the handler of ResetPasswordCommand, made from the learner's
+class and registered by the check on a command bus of its own, with a kit of its own.
 
 The check runs the assertions of the kit's reset tests (tests/integration/test_password_reset.py)
 on it, with tokens the kit mails: a bad token is the one token error and costs no hash; the
@@ -10,12 +11,13 @@ every bad token gets the same answer.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from ..bootstrap import App
-from ..domain.commands import SendPasswordResetEmailCommand
+from ..domain.commands import ResetPasswordCommand, SendPasswordResetEmailCommand
 from ..domain.errors import InvalidCredentials, KitError
 from ..service.buses import CommandBus
-from .event_checks import sign_up_check_user
+from .check_kit import built, check_kit, sign_up_check_user
 from .exercises import expect
 from .reset import expire_reset_token, mailed_reset_token
 from .reset_effects_check import (
@@ -68,7 +70,7 @@ def _one_answer(refusals: dict[str, KitError]) -> None:
 
 
 def _locked_user_with_a_token(app: App) -> tuple[str, str]:
-    email = sign_up_check_user(app, "resetter")
+    email = sign_up_check_user(app, "resetter").email
     for _ in range(app.settings.LOGIN_MAX_FAILURES):
         try:
             app.local_strategy.validate(email, "a wrong password for the check")
@@ -99,14 +101,25 @@ def _rules_apply(app: App, my_resets: CommandBus, token: str) -> None:
         )
 
 
-def check_reset_handler(app: App, my_resets: CommandBus) -> None:
+def _your_bus(kit: App, handler_type: Any) -> CommandBus:
+    handler = built(
+        handler_type, "MyResetPasswordHandler", kit.unit_of_work, kit.hasher, kit.settings
+    )
+    my_resets = CommandBus()
+    my_resets.register(ResetPasswordCommand, handler)
+    return my_resets
+
+
+def check_reset_handler(handler_type: Any) -> None:
     """The learner's ResetPasswordCommand handler passes the kit's reset assertions."""
-    email, token = _locked_user_with_a_token(app)
-    refusals = {"unknown": _refused(app, my_resets, token[::-1], "unknown")}
-    _rules_apply(app, my_resets, token)
-    check_the_reset_took_effect(app, my_resets, email, token)
-    refusals["used"] = _refused(app, my_resets, token, "used")
-    expired = _mint_token(app, email)
-    expire_reset_token(app, email)
-    refusals["expired"] = _refused(app, my_resets, expired, "expired")
-    _one_answer(refusals)
+    with check_kit(LOGIN_MAX_FAILURES=3) as kit:
+        my_resets = _your_bus(kit, handler_type)
+        email, token = _locked_user_with_a_token(kit)
+        refusals = {"unknown": _refused(kit, my_resets, token[::-1], "unknown")}
+        _rules_apply(kit, my_resets, token)
+        check_the_reset_took_effect(kit, my_resets, email, token)
+        refusals["used"] = _refused(kit, my_resets, token, "used")
+        expired = _mint_token(kit, email)
+        expire_reset_token(kit, email)
+        refusals["expired"] = _refused(kit, my_resets, expired, "expired")
+        _one_answer(refusals)

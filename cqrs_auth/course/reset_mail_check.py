@@ -1,5 +1,6 @@
 """Chapter 9's first exercise: the saga that answers a reset request, and the handler that
-makes the token and writes the mail, on the learner's own buses.
+makes the token and writes the mail, registered by the check on buses of its own, with a kit of
+its own (check_kit.py).
 
 The check runs the assertions of the kit's reset tests (tests/integration/test_password_reset.py)
 on them: one mail with a link, only the token's SHA-256 stored, the token's lifetime, no token in
@@ -18,10 +19,11 @@ from ..auth.reset_tokens import hash_reset_token
 from ..bootstrap import App
 from ..domain.commands import ResetPasswordCommand, SendPasswordResetEmailCommand
 from ..domain.errors import KitError
+from ..domain.events import PasswordResetRequestedEvent
 from ..service.buses import CommandBus, EventBus
 from ..service.reset_mails import token_from_link
-from .event_checks import new_check_email, sign_up_check_user
-from .exercises import NotYet, expect
+from .check_kit import built, check_kit, new_check_email, sign_up_check_user
+from .exercises import NotYet, expect, written
 from .reset import stored_reset_token
 from .reset_effects_check import NEW_PASSWORD
 from .reset_saga_check import check_saga_commands, deliver_on_your_buses, reset_mails
@@ -116,17 +118,28 @@ def _nobody(app: App, my_commands: CommandBus) -> None:
     expect(not mailed, "your handler wrote a mail to an email that has no account")
 
 
-def check_reset_mail(
-    app: App, my_commands: CommandBus, my_events: EventBus, saga: Callable[[Any], Any]
-) -> None:
+def _your_buses(kit: App, saga: Any, handler_type: Any) -> tuple[CommandBus, EventBus]:
+    """Buses of the check's own with the learner's handler and saga: the kit's stay out of it."""
+    written(saga, "reset_saga")
+    handler = built(handler_type, "ResetMailHandler", kit.unit_of_work, kit.settings)
+    my_commands = CommandBus()
+    my_commands.register(SendPasswordResetEmailCommand, handler)
+    my_events = EventBus(my_commands)
+    my_events.register_saga(saga, of_type=PasswordResetRequestedEvent)
+    return my_commands, my_events
+
+
+def check_reset_mail(saga: Callable[[Any], Any], handler_type: Any) -> None:
     """The saga and the mail handler pass the kit's reset-mail assertions."""
     check_saga_commands(saga)
-    email = sign_up_check_user(app, "reset")
-    since = last_position(app)
-    event = deliver_on_your_buses(app, my_commands, my_events, email)
-    token = _mailed_token(app, email)
-    _stored_as_its_hash(app, email, token)
-    _no_token_in_the_log(app, token, since)
-    _link_works(app, token)
-    _delivered_twice(app, my_events, event, email)
-    _nobody(app, my_commands)
+    with check_kit() as kit:
+        my_commands, my_events = _your_buses(kit, saga, handler_type)
+        email = sign_up_check_user(kit, "reset").email
+        since = last_position(kit)
+        event = deliver_on_your_buses(kit, my_commands, my_events, email)
+        token = _mailed_token(kit, email)
+        _stored_as_its_hash(kit, email, token)
+        _no_token_in_the_log(kit, token, since)
+        _link_works(kit, token)
+        _delivered_twice(kit, my_events, event, email)
+        _nobody(kit, my_commands)

@@ -40,8 +40,12 @@ class Event:
     registry: ClassVar[dict[str, type[Event]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Only the kit's own event classes are known by name, to restore stored events and to
+        subscribe the read model. A class defined elsewhere (a learner's, in a notebook) is
+        not: re-defining it with other fields cannot change how the kit reads its log."""
         super().__init_subclass__(**kwargs)
-        Event.registry[cls.__name__] = cls
+        if cls.__module__.partition(".")[0] == __name__.partition(".")[0]:
+            Event.registry[cls.__name__] = cls
 
     @property
     def type(self) -> str:

@@ -1,5 +1,6 @@
 """Chapter 9's checks (the reset saga with its mail handler, and the reset handler) accept a
-right answer and explain typical wrong ones in words, on SQLite and on MariaDB."""
+right answer and explain typical wrong ones in words; each makes the learner's classes and wires
+them on buses and a kit of its own."""
 
 from __future__ import annotations
 
@@ -14,15 +15,10 @@ from cqrs_auth.adapters.clock import utcnow
 from cqrs_auth.adapters.tables import password_reset_tokens
 from cqrs_auth.auth.reset_tokens import hash_reset_token, new_reset_token
 from cqrs_auth.course import check_reset_handler, check_reset_mail
-from cqrs_auth.domain.commands import ResetPasswordCommand, SendPasswordResetEmailCommand
+from cqrs_auth.domain.commands import SendPasswordResetEmailCommand
 from cqrs_auth.domain.errors import ValidationError
-from cqrs_auth.domain.events import (
-    Event,
-    PasswordResetEmailSentEvent,
-    PasswordResetRequestedEvent,
-)
+from cqrs_auth.domain.events import Event, PasswordResetEmailSentEvent
 from cqrs_auth.service import password_reset
-from cqrs_auth.service.buses import CommandBus, EventBus
 from cqrs_auth.service.reset_mails import RESET_SUBJECT
 
 
@@ -92,28 +88,25 @@ class ResetMailHandler:
         )
 
 
-def reset_buses(app, saga=reset_saga, *, register_saga=True, **wrong):
-    my_commands = CommandBus()
-    my_events = EventBus(my_commands)
-    my_commands.register(
-        SendPasswordResetEmailCommand, ResetMailHandler(app.unit_of_work, app.settings, **wrong)
-    )
-    if register_saga:
-        my_events.register_saga(saga, of_type=PasswordResetRequestedEvent)
-    return my_commands, my_events
+def mail_handler(**wrong):
+    """ResetMailHandler with some of its wrong switches on, made as the check makes it."""
+
+    class WrongMailHandler(ResetMailHandler):
+        def __init__(self, uow, settings):
+            super().__init__(uow, settings, **wrong)
+
+    return WrongMailHandler
 
 
-def test_the_reset_mail_check_accepts_a_right_saga_and_mail_handler(make_app):
-    app = make_app()
-    check_reset_mail(app, *reset_buses(app), reset_saga)
+def test_the_reset_mail_check_accepts_a_right_saga_and_mail_handler():
+    check_reset_mail(reset_saga, ResetMailHandler)
 
 
 @pytest.mark.parametrize(
     ("saga", "wrong", "words"),
     [
-        (saga_of_one_command, {}, "a saga returns a list of commands"),
+        (saga_of_one_command, {}, "the saga returned one SendPasswordResetEmailCommand, not in"),
         (saga_caused_by_the_email, {}, "expected the id of the event that caused it"),
-        (reset_saga, {"register_saga": False}, "register the saga, my_events.register_saga"),
         (
             reset_saga,
             {"link_in_the_event": True},
@@ -135,7 +128,6 @@ def test_the_reset_mail_check_accepts_a_right_saga_and_mail_handler(make_app):
     ids=[
         "one command, not a list",
         "caused by the email",
-        "saga not registered",
         "the link in an event",
         "a token per delivery",
         "an unknown email crashes",
@@ -143,19 +135,21 @@ def test_the_reset_mail_check_accepts_a_right_saga_and_mail_handler(make_app):
         "the token stored, not its hash",
     ],
 )
-def test_the_reset_mail_check_explains_a_wrong_saga_or_handler(make_app, saga, wrong, words):
-    app = make_app()
-    buses = reset_buses(app, saga, **wrong)
-    assert words in wrong_answer(check_reset_mail, app, *buses, saga)
+def test_the_reset_mail_check_explains_a_wrong_saga_or_handler(saga, wrong, words):
+    assert words in wrong_answer(check_reset_mail, saga, mail_handler(**wrong))
 
 
-def test_the_reset_mail_check_explains_a_handler_nobody_registered(make_app):
-    app = make_app()
-    my_commands = CommandBus()
-    my_events = EventBus(my_commands)
-    my_events.register_saga(reset_saga, of_type=PasswordResetRequestedEvent)
-    words = "my_commands has no handler for SendPasswordResetEmailCommand"
-    assert words in wrong_answer(check_reset_mail, app, my_commands, my_events, reset_saga)
+class TakesTheAppInstead(ResetMailHandler):
+    def __init__(self, app):
+        super().__init__(app.unit_of_work, app.settings)
+
+
+def test_the_reset_mail_check_explains_a_handler_made_otherwise_and_placeholders():
+    words = "making ResetMailHandler(...) as the task says failed: "
+    assert words in wrong_answer(check_reset_mail, reset_saga, TakesTheAppInstead)
+    assert "`ResetMailHandler` is still the placeholder" in wrong_answer(
+        check_reset_mail, reset_saga, ...
+    )
 
 
 class HashesFirst(password_reset.ResetPasswordHandler):
@@ -195,12 +189,12 @@ def ignores_expiry(uow):
     uow.reset_tokens.use = lambda token_hash, now: use(token_hash, now - long_ago)
 
 
-def units_of_work(app, change):
-    """The app's units of work, with `change` applied to each as it begins."""
+def units_of_work(factory, change):
+    """The kit's units of work, with `change` applied to each as it begins."""
 
     class Changed:
         def __init__(self):
-            self.real = app.unit_of_work()
+            self.real = factory()
 
         def __enter__(self):
             uow = self.real.__enter__()
@@ -213,16 +207,18 @@ def units_of_work(app, change):
     return Changed
 
 
-def reset_bus(app, handler_class=password_reset.ResetPasswordHandler, change=None):
-    uow = units_of_work(app, change) if change else app.unit_of_work
-    my_commands = CommandBus()
-    my_commands.register(ResetPasswordCommand, handler_class(uow, app.hasher, app.settings))
-    return my_commands
+def reset_handler(handler_class=password_reset.ResetPasswordHandler, change=None):
+    """A handler class as the learner hands it over: the check makes it with the kit's parts."""
+
+    class Handler(handler_class):
+        def __init__(self, uow, hasher, settings):
+            super().__init__(units_of_work(uow, change) if change else uow, hasher, settings)
+
+    return Handler
 
 
-def test_the_reset_handler_check_accepts_a_right_handler(make_app):
-    app = make_app(LOGIN_MAX_FAILURES=3)
-    check_reset_handler(app, reset_bus(app))
+def test_the_reset_handler_check_accepts_a_right_handler():
+    check_reset_handler(reset_handler())
 
 
 @pytest.mark.parametrize(
@@ -236,13 +232,11 @@ def test_the_reset_handler_check_accepts_a_right_handler(make_app):
     ],
     ids=["never marks it used", "hashes first", "keeps the lock", "ignores expiry", "tells apart"],
 )
-def test_the_reset_handler_check_explains_a_wrong_handler(make_app, handler_class, change, words):
-    app = make_app(LOGIN_MAX_FAILURES=3)
-    bus = reset_bus(app, handler_class or password_reset.ResetPasswordHandler, change)
-    assert words in wrong_answer(check_reset_handler, app, bus)
+def test_the_reset_handler_check_explains_a_wrong_handler(handler_class, change, words):
+    handler = reset_handler(handler_class or password_reset.ResetPasswordHandler, change)
+    assert words in wrong_answer(check_reset_handler, handler)
 
 
-def test_the_reset_handler_check_explains_a_handler_nobody_registered(make_app):
-    app = make_app(LOGIN_MAX_FAILURES=3)
-    words = "the bus has no handler for ResetPasswordCommand: register yours"
-    assert words in wrong_answer(check_reset_handler, app, CommandBus())
+def test_the_reset_handler_check_explains_a_handler_made_otherwise():
+    words = "making MyResetPasswordHandler(...) as the task says failed: "
+    assert words in wrong_answer(check_reset_handler, TakesTheAppInstead)

@@ -56,6 +56,20 @@ class KeyErrorWithoutTheName(RightBus):
         return super().execute(command)
 
 
+class LookupErrorWithoutTheName(RightBus):
+    def execute(self, command):
+        if type(command) not in self.handlers:
+            raise LookupError("no handler")
+        return super().execute(command)
+
+
+class BareKeyError(RightBus):
+    """The issue's case: a KeyError that happens to name the command's class."""
+
+    def execute(self, command):
+        return self.handlers[type(command)].execute(command)
+
+
 class OneHandlerForAll(RightBus):
     def register(self, command_type, handler):
         self.handlers.setdefault("the", handler)
@@ -73,7 +87,12 @@ def test_the_minimal_bus_check_accepts_a_right_bus():
     [
         (CallsTheHandler, "called the handler like a function"),
         (ReturnsNothingForUnknown, "returned None; expected an error that names the command"),
-        (KeyErrorWithoutTheName, "it should name the command's type"),
+        (KeyErrorWithoutTheName, "raised a bare KeyError ('no handler'), which reads like a bug"),
+        (LookupErrorWithoutTheName, "it should name the command's type"),
+        (
+            BareKeyError,
+            "raised a bare KeyError (<class 'cqrs_auth.course.bus_check.UnknownCommand'>)",
+        ),
         (OneHandlerForAll, "each command type needs its own handler"),
     ],
 )
@@ -145,7 +164,7 @@ class Case:
     "case",
     [
         Case(welcome_everybody, "for test_user the saga returned 1 command(s); expected none"),
-        Case(welcome_one, "a saga returns a list of commands"),
+        Case(welcome_one, "the saga returned one SendWelcomeEmailCommand, not in a list"),
         Case(welcome_caused_by_the_user, "expected the id of the event that caused it"),
     ],
     ids=lambda case: case.saga.__name__,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from ..domain.errors import ConflictError, KitError
@@ -72,32 +73,45 @@ def check_me_username(answer: Any) -> None:
     )
 
 
-def _grace_again(form: Any) -> bool:
-    """Whether the form was clicked for grace, who had signed up already (a second run)."""
-    created = [e for e in form.app.events() if e.type == "UserCreatedEvent"]
-    return (
-        isinstance(form.error, ConflictError)
-        and form.username.value == "grace"
-        and any(e.payload.get("username") == "grace" for e in created)
-    )
+def _last_click(form: Any) -> datetime | None:
+    """When the form's last submission ended (None if it was never clicked)."""
+    recorded = getattr(form, "last_trace", None)
+    ends = [span.end_time for span in getattr(recorded, "spans", ()) if span.end_time]
+    return datetime.fromtimestamp(max(ends) / 1e9, UTC) if ends else None
+
+
+def _grace_signed_up_at(form: Any) -> datetime | None:
+    created = [
+        e.occurred_at
+        for e in form.app.events()
+        if e.type == "UserCreatedEvent" and e.payload.get("username") == "grace"
+    ]
+    return created[-1] if created else None
+
+
+def _clicked_for_grace_again(form: Any) -> bool:
+    """The last click was for grace, who had signed up already: the code went through the form."""
+    return isinstance(form.error, ConflictError) and form.username.value == "grace"
 
 
 def check_form_signup(page: Any, event_types: list[str]) -> None:
     form = page.signup
-    if _grace_again(form):
+    clicked, created = _last_click(form), _grace_signed_up_at(form)
+    expect(
+        clicked is not None and (created is None or created <= clicked),
+        "grace was not signed up by the form: set its four fields, then call "
+        "form.button.click() (the command bus alone does not fill the form)",
+    )
+    if created is not None and _clicked_for_grace_again(form):
         print(
             "(grace had signed up already, so this time the form answered CONFLICT: your "
             "code filled the form and clicked, which is what this task asks)"
         )
         return
     expect(form.error is None, f"the form refused the signup: {getattr(form.error, 'message', '')}")
-    user = form.user
     expect(
-        user is not None,
-        "the signup form has no user: set its four fields, then call "
-        "form.button.click() (the command bus alone does not fill the form)",
+        form.user.username == "grace", f"the form signed up {form.user.username!r}; expected grace"
     )
-    expect(user.username == "grace", f"the form signed up {user.username!r}; expected grace")
     expect(
         event_types[-2:] == ["UserCreatedEvent", "WelcomeEmailSentEvent"],
         "grace's signup left no UserCreatedEvent and WelcomeEmailSentEvent at the end of the log",

@@ -56,7 +56,10 @@ def _why_no_mail(app: App, my_commands: CommandBus, event: PasswordResetRequeste
             "published on the event bus, the request wrote no mail, but your handler does when "
             "it is run directly: the saga's command does not reach it"
         )
-    return "your handler wrote no mail (subject RESET_SUBJECT) to a user with an account"
+    return (
+        "run directly for a user with an account, your handler left no mail (subject "
+        "RESET_SUBJECT) in the outbox: did it write one, and commit?"
+    )
 
 
 def deliver_on_your_buses(

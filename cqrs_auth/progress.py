@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
 
 PASSED, FAILED = "passed", "failed"
+Attempt = tuple[str, str, str, str, datetime]  # chapter, exercise, verdict, reason, at (UTC)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Standing:
 NOT_STARTED = Standing("not started")
 
 
-def standings(rows: Iterable[tuple[str, str, str, str, datetime]]) -> dict[str, Standing]:
+def standings(rows: Iterable[Attempt]) -> dict[str, Standing]:
     """Each exercise's standing from its attempts (chapter, exercise, verdict, reason, at),
     oldest first. Passed once is passed; attempts count every try."""
     found: dict[str, Standing] = {}

@@ -28,7 +28,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from ..adapters.db import make_engine
-from ..progress import EXERCISES, FAILED, PASSED, course_progress, standings
+from ..progress import EXERCISES, FAILED, PASSED, Standing, course_progress, standings
 from .exercises import NotYet
 
 P = ParamSpec("P")
@@ -117,7 +117,7 @@ def my_progress() -> pd.DataFrame:
             engine.dispose()
     except Exception:  # noqa: BLE001 - no table yet (nothing tried) or no database: nothing shown
         rows = []
-    found = standings(tuple(row) for row in rows)  # type: ignore[misc]
+    found = standings((r[0], r[1], r[2], r[3], r[4]) for r in rows)
     return pd.DataFrame([_row(e.chapter, e.title, found[e.key]) for e in EXERCISES]).set_index(
         ["chapter", "exercise"]
     )
@@ -127,7 +127,7 @@ _COLUMNS = ("chapter", "exercise", "verdict", "reason", "at")
 _WORDS = {"passed": "✓ done", "not started": "· not started"}
 
 
-def _row(chapter: str, title: str, standing: Any) -> dict[str, str]:
+def _row(chapter: str, title: str, standing: Standing) -> dict[str, str]:
     words = _WORDS.get(standing.status, f"✗ not yet ({standing.mark()[2:]})")
     last = f"{standing.last:%Y-%m-%d %H:%M} UTC" if standing.last else ""
     return {"chapter": chapter, "exercise": title, "progress": words, "last try": last,

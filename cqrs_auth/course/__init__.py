@@ -5,8 +5,8 @@ Every chapter starts with `fresh_app("<chapter>")`: a kit of its own on an empty
 the server and the command line (serving.py), the read model (read_model.py), the password
 reset's secrets kept out of sight (reset.py), traces of a request (trace.py, shown by
 sequence.py and timeline.py), the kit's own source (source.py), the exercises' checks
-(exercises.py and *_check*.py, each on a kit of its own: check_kit.py), and the *Try it*
-page's widgets (forms.py, try_it.py).
+(exercises.py and *_check*.py, each on a kit of its own: check_kit.py, each recording its
+attempts: progress.py), and the *Try it* page's widgets (forms.py, try_it.py).
 
 No output of these helpers shows a secret: the kit never stores a password, hashes are masked,
 tokens are decoded or cut short, and spans carry names only.
@@ -33,6 +33,7 @@ from .database import (
 from .event_checks import check_accept_terms
 from .exercises import NotYet, after_your_answer, check_answer
 from .feedback import password_checks
+from .progress import my_progress, recorded
 from .projection_check import check_logins_projector
 from .read_model import activity_rows, activity_table, dispatch_held_back, projection_position
 from .reset import (
@@ -63,6 +64,22 @@ from .tables import (
 )
 from .trace import Trace, trace
 from .try_it import TryItPage
+
+# Each exercise's check records its attempts in the learner's progress (progress.py): one line
+# per exercise of cqrs_auth/progress.py's EXERCISES, in the same order.
+check_events_sql = recorded("01", "events-sql")(check_events_sql)
+check_dispatched_column = recorded("01", "dispatched-column")(check_dispatched_column)
+check_command_bus = recorded("02", "command-bus")(check_command_bus)
+check_accept_terms = recorded("03", "accept-terms")(check_accept_terms)
+check_idempotent_counter = recorded("03", "idempotent-counter")(check_idempotent_counter)
+check_welcome_saga = recorded("03", "welcome-saga")(check_welcome_saga)
+check_user_id_from_token = recorded("04", "user-id-from-token")(check_user_id_from_token)
+check_me_username = recorded("05", "me-username")(check_me_username)
+check_form_signup = recorded("06", "form-signup")(check_form_signup)
+check_email_conflict = recorded("07", "email-conflict")(check_email_conflict)
+check_logins_projector = recorded("08", "logins-projector")(check_logins_projector)
+check_reset_mail = recorded("09", "reset-mail")(check_reset_mail)
+check_reset_handler = recorded("09", "reset-handler")(check_reset_handler)
 
 __all__ = [
     "NotYet",
@@ -103,6 +120,7 @@ __all__ = [
     "mask_hash",
     "mask_reset_link",
     "mask_token",
+    "my_progress",
     "password_checks",
     "post_graphql",
     "projection_position",

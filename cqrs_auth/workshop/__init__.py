@@ -1,11 +1,14 @@
-"""`cqrs-auth workshop provision|teardown`: a database and a user per learner on one MySQL.
+"""`cqrs-auth workshop provision|teardown|progress`: a database and a user per learner on one
+MySQL, and what they did with it.
 
     cqrs-auth workshop provision --learners 25 --admin-url mysql+pymysql://admin:pw@db-host/
     cqrs-auth workshop teardown --admin-url mysql+pymysql://admin:pw@db-host/
+    cqrs-auth workshop progress --admin-url mysql+pymysql://admin:pw@db-host/ [--json|--serve 8000]
 
 The admin URL may also come from WORKSHOP_ADMIN_URL (then its password is not in the shell's
 history). Provision prints learner -> DATABASE_URL and writes it to a CSV readable by you only;
-teardown drops exactly what provision recorded for the prefix.
+teardown drops exactly what provision recorded for the prefix; progress shows each learner's
+exercises (progress.py).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from ..adapters.db import make_engine
 from .learners import Learner, provision, teardown
+from .progress import cmd_progress
 from .registry import WorkshopError
 
 
@@ -92,6 +96,12 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     provision_parser.set_defaults(func=guarded(cmd_provision))
     teardown_parser = actions.add_parser("teardown", help="remove what provision created")
     teardown_parser.set_defaults(func=guarded(cmd_teardown))
-    for parser in (provision_parser, teardown_parser):
+    progress_parser = actions.add_parser("progress", help="who passed which exercise")
+    progress_parser.add_argument("--json", action="store_true", help="one object a line")
+    progress_parser.add_argument("--serve", type=int, metavar="PORT", help="as a web page")
+    progress_parser.add_argument("--host", default="127.0.0.1", help="where --serve listens")
+    progress_parser.add_argument("--refresh", type=int, default=10, help="the page's seconds")
+    progress_parser.set_defaults(func=guarded(cmd_progress))
+    for parser in (provision_parser, teardown_parser, progress_parser):
         parser.add_argument("--admin-url", default=os.environ.get("WORKSHOP_ADMIN_URL"))
         parser.add_argument("--prefix", default="learner", help="names are PREFIX_01, ...")

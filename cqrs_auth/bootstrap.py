@@ -10,7 +10,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
@@ -132,69 +131,134 @@ def bootstrap(
     `overrides` replace settings by name (`LOGIN_MAX_FAILURES=3`). With `start=True` (the
     default) pending migrations are applied and undispatched events dispatched.
     """
-    settings = settings or Settings()
-    if database_url:
-        overrides["DATABASE_URL"] = database_url
-    if overrides:
-        settings = settings.model_validate({**settings.model_dump(), **overrides})
-    # a pooled connection for every request thread, the relay and the start: a pool smaller
-    # than the threads opens and closes a connection per request under load
-    connections = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE) + 2
-    engine = make_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO, pool_size=connections)
-    read_engine = engine
-    if engine.dialect.name != "sqlite":
-        read_engine = make_engine(
-            settings.DATABASE_URL, echo=settings.SQL_ECHO, pool_size=connections, for_reads=True
-        )
-    command_bus, query_bus = CommandBus(), QueryBus()
-    event_bus = EventBus(command_bus)
-    dispatcher = EventDispatcher(engine, event_bus, Lease.new(settings.RELAY_LEASE_SECONDS))
-    hasher = PasswordHasher(
-        memory_kib=settings.ARGON2_MEMORY_KIB,
-        time_cost=settings.ARGON2_TIME_COST,
-        concurrency=settings.HASH_CONCURRENCY,
-        queue_size=settings.HASH_QUEUE_SIZE,
+    settings = with_overrides(settings or Settings(), database_url, overrides)
+    parts = make_parts(settings)
+    user_created_handler = register_signup(parts)
+    register_login(parts)
+    register_password_reset(
+        parts.command_bus, parts.event_bus, parts.engine, parts.uow, parts.hasher, settings
     )
-    tokens = TokenService(settings.JWT_SECRET, settings.JWT_EXPIRES_IN)
-
-    def uow() -> UnitOfWork:
-        return UnitOfWork(engine, dispatcher.dispatch, dispatcher.lease)
-
-    command_bus.register(CreateUserCommand, handlers.CreateUserHandler(uow, hasher, settings))
-    command_bus.register(
-        PerformLoginCommand,
-        login.PerformLoginHandler(
-            uow, hasher, tokens, settings, reader=partial(reading, read_engine)
-        ),
+    projector = register_read_model(
+        parts.engine, parts.read_engine, parts.query_bus, parts.event_bus, settings
     )
-    command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(uow))
-    command_bus.register(LockAccountCommand, login.LockAccountHandler(uow, settings))
-    query_bus.register(GetUserQuery, handlers.GetUserHandler(partial(reading, read_engine)))
-    register_password_reset(command_bus, event_bus, engine, uow, hasher, settings)
-    user_created_handler = UserCreatedHandler()
-    event_bus.register(UserCreatedEvent, user_created_handler)
-    event_bus.register_saga(sagas.user_created, of_type=UserCreatedEvent)
-    event_bus.register_saga(
-        sagas.login_failed(settings.LOGIN_MAX_FAILURES), of_type=UserLoginFailedEvent
-    )
-
     app = App(
         settings=settings,
-        engine=engine,
-        command_bus=command_bus,
-        query_bus=query_bus,
-        event_bus=event_bus,
-        dispatcher=dispatcher,
-        hasher=hasher,
-        tokens=tokens,
-        local_strategy=LocalStrategy(command_bus),
+        engine=parts.engine,
+        command_bus=parts.command_bus,
+        query_bus=parts.query_bus,
+        event_bus=parts.event_bus,
+        dispatcher=parts.dispatcher,
+        hasher=parts.hasher,
+        tokens=parts.tokens,
+        local_strategy=LocalStrategy(parts.command_bus),
         user_created_handler=user_created_handler,
-        projector=register_read_model(engine, read_engine, query_bus, event_bus, settings),
-        read_engine=read_engine,
+        projector=projector,
+        read_engine=parts.read_engine,
     )
     if start:
         app.start()
     return app
+
+
+def with_overrides(
+    settings: Settings, database_url: str | None, overrides: dict[str, Any]
+) -> Settings:
+    if database_url:
+        overrides["DATABASE_URL"] = database_url
+    if overrides:
+        settings = settings.model_validate({**settings.model_dump(), **overrides})
+    return settings
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What every feature's wiring takes: the engines, the buses, the units of work, the hasher
+    and the token service, built once per app."""
+
+    settings: Settings
+    engine: Engine
+    read_engine: Engine  # the queries' (the same engine on SQLite; see make_engine's for_reads)
+    command_bus: CommandBus
+    query_bus: QueryBus
+    event_bus: EventBus
+    dispatcher: EventDispatcher
+    hasher: PasswordHasher
+    tokens: TokenService
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work whose events are dispatched as soon as it commits."""
+        return UnitOfWork(self.engine, self.dispatcher.dispatch, self.dispatcher.lease)
+
+    def reader(self) -> UnitOfWork:
+        return reading(self.read_engine)
+
+
+def make_parts(settings: Settings) -> Parts:
+    engine, read_engine = make_engines(settings)
+    command_bus = CommandBus()
+    event_bus = EventBus(command_bus)
+    return Parts(
+        settings=settings,
+        engine=engine,
+        read_engine=read_engine,
+        command_bus=command_bus,
+        query_bus=QueryBus(),
+        event_bus=event_bus,
+        dispatcher=EventDispatcher(engine, event_bus, Lease.new(settings.RELAY_LEASE_SECONDS)),
+        hasher=PasswordHasher(
+            memory_kib=settings.ARGON2_MEMORY_KIB,
+            time_cost=settings.ARGON2_TIME_COST,
+            concurrency=settings.HASH_CONCURRENCY,
+            queue_size=settings.HASH_QUEUE_SIZE,
+        ),
+        tokens=TokenService(settings.JWT_SECRET, settings.JWT_EXPIRES_IN),
+    )
+
+
+def make_engines(settings: Settings) -> tuple[Engine, Engine]:
+    """The commands' engine and the queries' (one engine on SQLite)."""
+    # a pooled connection for every request thread, the relay and the start: a pool smaller
+    # than the threads opens and closes a connection per request under load
+    connections = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE) + 2
+    engine = make_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO, pool_size=connections)
+    if engine.dialect.name == "sqlite":
+        return engine, engine
+    read_engine = make_engine(
+        settings.DATABASE_URL, echo=settings.SQL_ECHO, pool_size=connections, for_reads=True
+    )
+    return engine, read_engine
+
+
+def register_signup(parts: Parts) -> UserCreatedHandler:
+    """The tutorial's signup: CreateUserCommand, its event's handler, the welcome-mail saga,
+    and GetUserQuery to read the user back."""
+    # region: signup
+    command_bus, event_bus = parts.command_bus, parts.event_bus
+    command_bus.register(
+        CreateUserCommand, handlers.CreateUserHandler(parts.uow, parts.hasher, parts.settings)
+    )
+    parts.query_bus.register(GetUserQuery, handlers.GetUserHandler(parts.reader))
+    user_created_handler = UserCreatedHandler()
+    event_bus.register(UserCreatedEvent, user_created_handler)  # the tutorial forgot this one
+    event_bus.register_saga(sagas.user_created, of_type=UserCreatedEvent)
+    command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(parts.uow))
+    # endregion
+    return user_created_handler
+
+
+def register_login(parts: Parts) -> None:
+    """The tutorial's login (PerformLoginCommand, which LocalStrategy sends), and the lockout:
+    the saga that turns the failure reaching LOGIN_MAX_FAILURES into LockAccountCommand."""
+    # region: login
+    settings = parts.settings
+    login_handler = login.PerformLoginHandler(
+        parts.uow, parts.hasher, parts.tokens, settings, reader=parts.reader
+    )
+    parts.command_bus.register(PerformLoginCommand, login_handler)
+    parts.command_bus.register(LockAccountCommand, login.LockAccountHandler(parts.uow, settings))
+    lockout = sagas.login_failed(settings.LOGIN_MAX_FAILURES)
+    parts.event_bus.register_saga(lockout, of_type=UserLoginFailedEvent)
+    # endregion
 
 
 def register_read_model(

@@ -20,15 +20,13 @@ event after it is PROJECTION_GAP_TIMEOUT_SECONDS old.
 
 An event the projector cannot apply (it cannot be read back into its class, or applying it
 fails, twice) is parked, not retried for ever: the checkpoint moves past it in the same
-transaction that writes its `parked_events` row, and the events after it flow (parking.py).
-A transient failure (the database away) is raised: the caller tries again later.
+transaction that writes its `parked_events` row, and the events after it flow
+(projection_parking.py). A transient failure (the database away) is raised: the caller tries
+again later.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import nullcontext
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine
@@ -37,7 +35,7 @@ from ..adapters.checkpoints import CheckpointMove, Checkpoints, NotNext
 from ..adapters.clock import utcnow
 from ..adapters.db import read_only
 from ..adapters.event_store import EventStore, StoredEvent
-from ..adapters.parked_events import ParkedEvent, ParkedEvents
+from ..adapters.parked_events import ParkedEvents
 from ..adapters.user_activity import UserActivityRows
 from ..domain.activity import UserActivity
 from ..domain.events import (
@@ -51,32 +49,14 @@ from ..domain.events import (
 )
 from ..domain.queries import GetUserActivityQuery
 from ..domain.rules import parse_email
-from .parking import TryLater, Unreadable, is_transient, log_parked, parked_now, restored
+from .parking import TryLater, is_transient
+from .projection_parking import PROJECTION, Progress, apply_or_park, retry, run_parking
 
-PROJECTION = "user_activity"
 BATCH = 500  # events read from the log at a time while catching up
 
 
 class ProjectionBehind(TryLater):
     """The projection cannot reach this event yet: an earlier one is still being committed."""
-
-
-class CannotApply(Exception):
-    """Applying the event failed (the first time): the run is rolled back and tried again."""
-
-    def __init__(self, event_id: str) -> None:
-        super().__init__(event_id)
-        self.event_id = event_id
-
-
-@dataclass(frozen=True)
-class Progress:
-    position: int  # the checkpoint after the run
-    applied: int  # events read from the log and applied (or skipped: no rule for them)
-    parked: tuple[ParkedEvent, ...] = ()  # events set aside (not counted in `applied`)
-
-
-Run = Callable[[Connection, set[str]], Progress]
 
 
 def apply(event: Event, rows: UserActivityRows) -> None:
@@ -115,7 +95,7 @@ class UserActivityProjector:
             if is_transient(error):
                 raise
             suspects.add(event.event_id)
-        reached = self._parking(self._catch_up, suspects).position
+        reached = run_parking(self.engine, self._catch_up, suspects).position
         with read_only(self.engine.connect()) as connection:
             position = Checkpoints(connection).position_of(event.event_id)
         if position is not None and position > reached:
@@ -126,32 +106,16 @@ class UserActivityProjector:
 
     def catch_up(self) -> Progress:
         """Apply every event after the checkpoint, in log order (up to a gap still young)."""
-        return self._parking(self._catch_up, set())
+        return run_parking(self.engine, self._catch_up, set())
 
     def rebuild(self) -> Progress:
         """Empty the table and apply the whole log again, in one transaction: readers see the
         old rows until the new ones are complete. What it cannot apply is parked again."""
-        return self._parking(self._rebuild, set())
+        return run_parking(self.engine, self._rebuild, set())
 
     def retry(self, event_id: str) -> str | None:
-        """Apply a parked event now, out of turn, and unpark it; or say why it still fails
-        (it stays parked). Gone from the log: nothing to apply, unparked."""
-        stored: StoredEvent | None = None
-        try:
-            with self.engine.begin() as connection:
-                Checkpoints(connection).lock(PROJECTION)
-                stored = EventStore(connection).get(event_id)
-                if stored is not None:
-                    apply(restored(stored), UserActivityRows(connection))
-                ParkedEvents(connection).unpark(event_id, PROJECTION)
-        except Exception as error:
-            if is_transient(error) or stored is None:
-                raise
-            parked = parked_now(stored.id, stored.type, PROJECTION, error)
-            with self.engine.begin() as connection:
-                ParkedEvents(connection).park(parked)
-            return parked.error
-        return None
+        """Apply a parked event now, out of turn (projection_parking.retry)."""
+        return retry(self.engine, apply, event_id)
 
     def row_count(self) -> int:
         with self.engine.connect() as connection:
@@ -173,21 +137,6 @@ class UserActivityProjector:
             checkpoint, position = Checkpoints(connection).progress(PROJECTION, event.event_id)
         return position is not None and position <= checkpoint
 
-    def _parking(self, run: Run, suspects: set[str]) -> Progress:
-        """`run` in a transaction. An event it fails to apply (CannotApply) becomes a suspect
-        and `run` starts again: this time the event is applied in a SAVEPOINT, and parked if it
-        fails again. Each new run has one suspect more, so the runs end."""
-        while True:
-            try:
-                with self.engine.begin() as connection:
-                    progress = run(connection, suspects)
-            except CannotApply as failure:
-                suspects.add(failure.event_id)
-                continue
-            for parked in progress.parked:
-                log_parked(parked)
-            return progress
-
     def _catch_up(self, connection: Connection, suspects: set[str]) -> Progress:
         return self._follow(connection, Checkpoints(connection).lock(PROJECTION), suspects)
 
@@ -208,7 +157,7 @@ class UserActivityProjector:
             for stored in batch:
                 if self._young_gap_before(stored, position):
                     break
-                if problem := self._apply_stored(connection, rows, stored, suspects):
+                if problem := apply_or_park(connection, apply, rows, stored, suspects):
                     parked.append(problem)
                 position, applied = stored.position, applied + (problem is None)
             more = len(batch) == BATCH and position == batch[-1].position
@@ -217,25 +166,6 @@ class UserActivityProjector:
         for problem in parked:
             ParkedEvents(connection).park(problem)
         return Progress(position, applied, tuple(parked))
-
-    @staticmethod
-    def _apply_stored(
-        connection: Connection, rows: UserActivityRows, stored: StoredEvent, suspects: set[str]
-    ) -> ParkedEvent | None:
-        """Apply one stored event; what to park instead, if it is a poison."""
-        suspect = stored.id in suspects
-        try:
-            event = restored(stored)
-            with connection.begin_nested() if suspect else nullcontext():
-                apply(event, rows)
-        except Exception as error:
-            if is_transient(error):
-                raise
-            if not suspect and not isinstance(error, Unreadable):
-                raise CannotApply(stored.id) from error
-            parked = parked_now(stored.id, stored.type, PROJECTION, error)
-            return replace(parked, position=stored.position)
-        return None
 
     def _young_gap_before(self, stored: StoredEvent, position: int) -> bool:
         """Whether positions are missing before `stored` that may still be committed."""

@@ -24,7 +24,7 @@ from ..domain.errors import NoHandlerError
 from ..domain.events import Event
 from ..domain.queries import Query
 from ..tracing import span
-from .parking import Parking
+from .parking import Parking, describe, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +117,11 @@ class EventBus:
         except Exception as error:
             if self.parking and self.parking.failed(event, name, error):
                 return True
-            log.exception(
-                "%s failed on %s %s; the event stays undispatched", name, event.type, event.event_id
-            )
+            log.error(
+                "%s failed on %s %s (%s); the event stays undispatched",
+                name, event.type, event.event_id, describe(error),
+                exc_info=not is_transient(error),  # an outage needs no traceback
+            )  # fmt: skip
             return False
         if self.parking:
             self.parking.succeeded(event, name)

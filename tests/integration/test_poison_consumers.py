@@ -91,14 +91,18 @@ def test_a_handler_that_keeps_failing_on_an_event_parks_it_at_its_third_failure(
     assert broken.calls == 4 and undispatched_types(app) == [] and len(app.mails()) == 1
 
 
-def test_a_handler_failing_because_the_database_is_away_is_never_parked(app):
+def test_a_handler_failing_because_the_database_is_away_is_never_parked(app, caplog):
     broken = Failing(database_away())
     app.event_bus.register(UserCreatedEvent, broken)
-    sign_up(app)
-    for _ in range(4):
-        app.dispatcher.dispatch_pending()
+    with caplog.at_level(logging.WARNING):
+        sign_up(app)
+        for _ in range(4):
+            app.dispatcher.dispatch_pending()
     assert broken.calls == 5 and parked(app) == []
     assert undispatched_types(app) == ["UserCreatedEvent"]  # the relay keeps trying
+    assert len(caplog.records) == 5  # one line per try, no traceback: it is an outage
+    assert not any(record.exc_info for record in caplog.records)
+    assert "(OperationalError: " in caplog.records[0].getMessage()
 
 
 def test_the_projection_failing_because_the_database_is_away_parks_nothing(app, monkeypatch):

@@ -10,11 +10,13 @@ import socket
 import time
 from collections.abc import Callable
 
+import pytest
+from conftest import reset_mysql  # tests/conftest.py
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from cqrs_auth import App, UserCreatedEvent
+from cqrs_auth import App, UserCreatedEvent, bootstrap
 from cqrs_auth.adapters.db import make_engine
 from cqrs_auth.adapters.user_activity import UserActivityRows
 from cqrs_auth.service.follower import ProjectionFollower
@@ -23,6 +25,7 @@ from cqrs_auth.service.relay import OutboxRelay
 from .beyond_helpers import activity
 from .helpers import log_in, sign_up, undispatched_types
 from .poison_helpers import parked, parking_lines
+from .test_outbox_outage import CuttableProxy
 
 OUTAGE_SECONDS = 1.6
 TICK = 0.05  # without backoff: OUTAGE_SECONDS / TICK = 32 tries
@@ -163,3 +166,50 @@ def test_the_relay_backs_off_while_the_database_is_away_and_logs_two_lines(app, 
     messages = [record.getMessage() for record in caplog.records]
     assert messages[0].startswith("the outbox relay could not dispatch (OperationalError: ")
     assert messages[1].startswith("the outbox relay could dispatch again, after ")
+
+
+@pytest.mark.mysql
+def test_a_real_outage_on_mariadb_backs_off_parks_nothing_and_the_read_model_catches_up(
+    mysql_url, caplog
+):
+    reset_mysql(mysql_url)
+    real = make_url(mysql_url)
+    proxy = CuttableProxy(real.host or "127.0.0.1", real.port or 3306)
+    app = bootstrap(real.set(host="127.0.0.1", port=proxy.port).render_as_string(False))
+    follower = ProjectionFollower.take_over(app.event_bus, app.projector, TICK)
+    relay = OutboxRelay(app.dispatcher, interval=TICK)
+    tries: dict[str, list[float]] = {"follower": [], "relay": []}
+    app.projector.catch_up = counted(tries["follower"], app.projector.catch_up)  # type: ignore[method-assign]
+    pending = counted(tries["relay"], app.dispatcher.dispatch_pending)
+    app.dispatcher.dispatch_pending = pending  # type: ignore[method-assign]
+    try:
+        ada = sign_up(app)
+        follower.start()
+        relay.start()
+        with caplog.at_level(logging.WARNING, logger="cqrs_auth.service"):
+            proxy.cut()  # every connection dropped, new ones refused
+            before = {name: len(times) for name, times in tries.items()}
+            time.sleep(OUTAGE_SECONDS)
+            during = {name: len(times) - before[name] for name, times in tries.items()}
+            proxy.restore()
+            log_in(app)
+            assert eventually(lambda: activity(app, ada.user_id).login_count == 1)
+            assert eventually(lambda: len(caplog.records) == 4)
+    finally:
+        relay.stop()
+        follower.stop()
+        app.close()
+        proxy.close()
+    assert all(2 <= tried <= 8 for tried in during.values()), during  # 32 each without backoff
+    lines = sorted(record.getMessage().split(" (")[0].split(",")[0] for record in caplog.records)
+    assert lines == [
+        "the outbox relay could dispatch again",
+        "the outbox relay could not dispatch",
+        "the projection could catch up again",
+        "the projection could not catch up",
+    ]
+    checker = bootstrap(mysql_url, start=False)
+    try:
+        assert checker.parked() == []
+    finally:
+        checker.close()

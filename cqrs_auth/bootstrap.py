@@ -19,6 +19,7 @@ from .adapters import migrations
 from .adapters.db import make_engine
 from .adapters.event_store import Lease, StoredEvent
 from .adapters.mail_outbox import Mail
+from .adapters.parked_events import ParkedEvent
 from .adapters.unit_of_work import UnitOfWork
 from .auth.local_strategy import LocalStrategy
 from .auth.passwords import PasswordHasher
@@ -45,7 +46,8 @@ from .service import handlers, login, password_reset, reset_mails, sagas
 from .service.buses import CommandBus, EventBus, QueryBus
 from .service.dispatcher import EventDispatcher
 from .service.event_handlers import UserCreatedHandler
-from .service.projection import GetUserActivityHandler, UserActivityProjector
+from .service.parking import Parking
+from .service.projection import PROJECTION, GetUserActivityHandler, UserActivityProjector
 from .settings import Settings, worker_threads
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,23 @@ class App:
         self.dispatcher.write_marks()
         with reading(self.engine) as uow:
             return uow.events.read(after_position)
+
+    def parked(self) -> list[ParkedEvent]:
+        """The events a consumer could not apply and set aside, in log order (parking.py)."""
+        return self.dispatcher.parking.listed()
+
+    def retry_parked(self, event_id: str | None = None) -> list[tuple[ParkedEvent, str | None]]:
+        """Try parked events again (all, or one event's): the projection applies its own now,
+        out of turn; the others go back to the relay, which delivers them again. Each with
+        the error if it still fails (None: done, or handed back)."""
+        outcomes: list[tuple[ParkedEvent, str | None]] = []
+        for parked in self.dispatcher.parking.listed(event_id):
+            if parked.consumer == PROJECTION:
+                outcomes.append((parked, self.projector.retry(parked.event_id)))
+            else:
+                self.dispatcher.parking.hand_back(parked)
+                outcomes.append((parked, None))
+        return outcomes
 
     def mails(self) -> list[Mail]:
         with reading(self.engine) as uow:
@@ -196,7 +215,9 @@ class Parts:
 def make_parts(settings: Settings) -> Parts:
     engine, read_engine = make_engines(settings)
     command_bus = CommandBus()
-    event_bus = EventBus(command_bus)
+    parking = Parking(engine)
+    event_bus = EventBus(command_bus, parking)
+    lease = Lease.new(settings.RELAY_LEASE_SECONDS)
     return Parts(
         settings=settings,
         engine=engine,
@@ -204,7 +225,7 @@ def make_parts(settings: Settings) -> Parts:
         command_bus=command_bus,
         query_bus=QueryBus(),
         event_bus=event_bus,
-        dispatcher=EventDispatcher(engine, event_bus, Lease.new(settings.RELAY_LEASE_SECONDS)),
+        dispatcher=EventDispatcher(engine, event_bus, lease, parking),
         hasher=PasswordHasher(
             memory_kib=settings.ARGON2_MEMORY_KIB,
             time_cost=settings.ARGON2_TIME_COST,

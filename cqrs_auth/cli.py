@@ -1,4 +1,4 @@
-"""The `cqrs-auth` command: migrate, events, demo, project, serve."""
+"""The `cqrs-auth` command: migrate, events, demo, project, parked, serve."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from . import doctor, workshop
 from .bootstrap import App, bootstrap
 from .domain.commands import CreateUserCommand
 from .domain.errors import KitError
+from .service.projection import PROJECTION
 
 
 def _app(args: argparse.Namespace, *, start: bool = True) -> App:
@@ -66,11 +67,38 @@ def cmd_project(args: argparse.Namespace) -> int:
         app.migrate()
     progress = app.projector.rebuild() if args.rebuild else app.projector.catch_up()
     done = "rebuilt from the log" if args.rebuild else "caught up"
+    parked = f", {len(progress.parked)} parked (see `cqrs-auth parked`)" if progress.parked else ""
     print(
-        f"user_activity: {done}: {progress.applied} event(s) applied, "
+        f"user_activity: {done}: {progress.applied} event(s) applied{parked}, "
         f"checkpoint at position {progress.position}, {app.projector.row_count()} row(s)"
     )
     return 0
+
+
+EVERY_PARKED_EVENT = "*"  # `parked --retry` without an id
+
+
+def cmd_parked(args: argparse.Namespace) -> int:
+    """List the events a consumer parked, or try them again."""
+    app = _app(args, start=False)
+    if app.settings.MIGRATIONS_RUN:
+        app.migrate()
+    if args.retry is None:
+        for parked in app.parked():
+            print(json.dumps(parked.as_json()))
+        return 0
+    event_id = None if args.retry == EVERY_PARKED_EVENT else args.retry
+    outcomes = app.retry_parked(event_id)
+    if event_id and not outcomes:
+        print(f"error: no event {event_id} is parked", file=sys.stderr)
+        return 1
+    for parked, error in outcomes:
+        what = f"{parked.consumer}: {parked.event_type} {parked.event_id}"
+        if parked.consumer != PROJECTION:
+            print(f"{what}: undispatched again; the relay delivers it again")
+        else:
+            print(f"{what}: still parked: {error}" if error else f"{what}: applied, unparked")
+    return 1 if any(error for _, error in outcomes) else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -111,6 +139,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--rebuild", action="store_true", help="empty it and apply the whole event log again"
     )
     project.set_defaults(func=cmd_project)
+    parked = sub.add_parser(
+        "parked", help="list the events a consumer could not apply, one JSON object a line"
+    )
+    parked.add_argument(
+        "--retry",
+        nargs="?",
+        const=EVERY_PARKED_EVENT,
+        metavar="EVENT_ID",
+        help="try them again (all, or one event's): the read model applies its own now, "
+        "the others go back to the outbox relay",
+    )
+    parked.set_defaults(func=cmd_parked)
     serve = sub.add_parser("serve", help="serve GraphQL over HTTP at /graphql")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)

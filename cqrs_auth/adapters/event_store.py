@@ -97,6 +97,11 @@ MARK = (
     .where(events.c.id.in_(bindparam("ids", expanding=True)))
     .values(dispatchedAt=bindparam("at"), claimedBy=None, claimedUntil=None)
 )
+UNDISPATCH = (
+    update(events)
+    .where(events.c.id == bindparam("event_id"))
+    .values(dispatchedAt=None, claimedBy=None, claimedUntil=None)
+)
 RELEASE = (
     update(events)
     .where(events.c.id == bindparam("event_id"), events.c.claimedBy == bindparam("owner"))
@@ -146,6 +151,15 @@ class EventStore:
     def release(self, event_id: str, lease: Lease) -> None:
         """Give back a claim after a failed dispatch, so that the relay tries again soon."""
         self.connection.execute(RELEASE, {"event_id": event_id, "owner": lease.owner})
+
+    def undispatch(self, event_id: str) -> None:
+        """Hand an event to the relay again, as if it had never been dispatched (a parked
+        event's retry: its consumers are idempotent by the event's id)."""
+        self.connection.execute(UNDISPATCH, {"event_id": event_id})
+
+    def get(self, event_id: str) -> StoredEvent | None:
+        row = self.connection.execute(select(events).where(events.c.id == event_id)).first()
+        return _stored(row) if row else None
 
     def read(self, after_position: int = 0, limit: int | None = None) -> list[StoredEvent]:
         """The log, oldest first, from just after `after_position`."""

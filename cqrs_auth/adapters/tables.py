@@ -73,7 +73,7 @@ user_activity = Table(
     "user_activity",
     metadata,
     Column("userId", LargeBinary(16), primary_key=True),
-    Column("emailNormalised", String(254), nullable=False, unique=True),
+    Column("emailNormalised", String(254), nullable=True, unique=True),  # NULL: reused (010)
     Column("signedUpAt", DateTime, nullable=False),
     Column("loginCount", Integer, nullable=False),
     Column("lastLoginAt", DateTime, nullable=True),
@@ -106,6 +106,17 @@ password_reset_requests = Table(
     Column("emailNormalised", String(254), primary_key=True),
     Column("requests", Integer, nullable=False),
     Column("windowStartedAt", DateTime, nullable=False),
+)
+
+# Beyond the tutorial (sql/010): events a consumer could not apply, set aside for an operator.
+parked_events = Table(
+    "parked_events",
+    metadata,
+    Column("eventId", String(36), primary_key=True),
+    Column("consumer", String(100), primary_key=True),
+    Column("eventType", String(100), nullable=False),
+    Column("error", String(1000), nullable=False),
+    Column("parkedAt", DateTime, nullable=False),
 )
 
 # Recorded by the migration step, like TypeORM's `custom_migration_table` in the tutorial.

@@ -1,8 +1,11 @@
 """The `user_activity` table: the rows of the read model, one statement per change.
 
 Only the projector writes here (cqrs_auth/service/projection.py), and only the
-GetUserActivityQuery handler reads. The login events are keyed by normalised email and are
-stored for any email; an UPDATE by email changes nothing for an email without a row (no user).
+GetUserActivityQuery handler reads. Rows are keyed by the account (userId). The login events
+are keyed by normalised email and are stored for any email; an UPDATE by email changes the row
+of the account that holds the email now, and nothing for an email without a row (no user). An
+email an operator freed (a DELETE on users) can sign up again: the new account's row takes the
+email over, and the old row keeps its userId with no email (NULL).
 
 Each change is a statement built once (`Change`), with named bind parameters. Given a checkpoint
 move (`CheckpointMove`, the projector's "this event is the very next one"), the rows object makes
@@ -28,6 +31,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 
 from ..domain.activity import UserActivity
 from .checkpoints import CheckpointMove, moving_checkpoint
@@ -68,6 +72,9 @@ PASSWORD_CHANGED = Change(  # a reset ends the failures and the lock, as the res
     {"passwordChangedAt": bindparam("at"), "failedLoginsSinceLastSuccess": 0, "lockedUntil": None},
 )
 SIGN_UP = insert(t)
+GIVE_UP_EMAIL = (
+    update(t).where(t.c.emailNormalised == bindparam("email")).values(emailNormalised=None)
+)
 BY_ID = select(t).where(t.c.userId == bindparam("key"))
 
 
@@ -86,7 +93,11 @@ class UserActivityRows:
             "failedLoginsSinceLastSuccess": 0,
         }
         self.make_pending_move()
-        self.connection.execute(SIGN_UP, values)
+        try:
+            self.connection.execute(SIGN_UP, values)
+        except IntegrityError:  # a deleted account's row holds the email: take it over
+            self.connection.execute(GIVE_UP_EMAIL, {"email": email_normalised})
+            self.connection.execute(SIGN_UP, values)
 
     def logged_in(self, user_id: str, at: datetime) -> None:
         self._change(LOGGED_IN, uuid.UUID(user_id).bytes, at=to_db(at))

@@ -6,7 +6,9 @@
   listens for it (`of_type`, like rxjs's `ofType`); the commands a saga returns run on the
   command bus. A failing handler or saga is logged with the event's id and does not stop the
   others; `publish` returns whether everything succeeded, so the dispatcher can keep the event
-  for a later dispatch.
+  for a later dispatch. Given a `Parking` (parking.py), a handler or saga that keeps failing on
+  an event, for a reason other than the database being away, parks it: that consumer then
+  counts as done with it, and the event as dispatched.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..domain.errors import NoHandlerError
 from ..domain.events import Event
 from ..domain.queries import Query
 from ..tracing import span
+from .parking import Parking, describe, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +71,9 @@ class QueryBus(_Bus):
 
 
 class EventBus:
-    def __init__(self, command_bus: CommandBus) -> None:
+    def __init__(self, command_bus: CommandBus, parking: Parking | None = None) -> None:
         self._command_bus = command_bus
+        self.parking = parking
         self._handlers: dict[type[Event], list[Handler]] = defaultdict(list)
         self._sagas: dict[type[Event], list[Saga]] = defaultdict(list)
 
@@ -106,14 +110,19 @@ class EventBus:
             if command:  # as in @nestjs/cqrs, falsy results are dropped
                 self._command_bus.execute(command)
 
-    @staticmethod
-    def _run(event: Event, name: str, span_name: str, call: Callable[[], Any]) -> bool:
+    def _run(self, event: Event, name: str, span_name: str, call: Callable[[], Any]) -> bool:
         try:
             with span(span_name, event=event.type, event_id=event.event_id):
                 call()
-        except Exception:
-            log.exception(
-                "%s failed on %s %s; the event stays undispatched", name, event.type, event.event_id
-            )
+        except Exception as error:
+            if self.parking and self.parking.failed(event, name, error):
+                return True
+            log.error(
+                "%s failed on %s %s (%s); the event stays undispatched",
+                name, event.type, event.event_id, describe(error),
+                exc_info=not is_transient(error),  # an outage needs no traceback
+            )  # fmt: skip
             return False
+        if self.parking:
+            self.parking.succeeded(event, name)
         return True

@@ -12,6 +12,10 @@ anything, so this process never dispatches again what it has dispatched), when t
 (`App.events`), when the app closes, and by `dispatch` itself once MARKS_AT_ONCE are waiting or
 the oldest has waited half a lease. A process that dies before writing them leaves its events
 claimed until the lease runs out; then another process dispatches them again: at least once.
+
+A claimed event that cannot be read back into its class (its type is gone, its payload no longer
+fits) is parked for the consumer "dispatcher" and marked dispatched: it no longer stops the
+batch it came in, tick after tick (parking.py).
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ import time
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..adapters.event_store import EventStore, Lease
+from ..adapters.event_store import EventStore, Lease, StoredEvent
 from ..domain.events import Event
 from ..tracing import traced
 from .buses import EventBus
+from .parking import DISPATCHER, Parking, Unreadable, parked_now, restored
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +70,14 @@ class DispatchMarks:
 
 
 class EventDispatcher:
-    def __init__(self, engine: Engine, event_bus: EventBus, lease: Lease) -> None:
+    def __init__(
+        self, engine: Engine, event_bus: EventBus, lease: Lease, parking: Parking | None = None
+    ) -> None:
         self._engine = engine
         self._event_bus = event_bus
         self.lease = lease
         self.marks = DispatchMarks()
+        self.parking = parking or Parking(engine)
 
     @traced("EventDispatcher.dispatch")
     def dispatch(self, events: list[Event]) -> None:
@@ -111,8 +119,20 @@ class EventDispatcher:
                 self.write_marks()
                 return total
             log.info("dispatching %d stored event(s) left undispatched", len(claimed))
-            self.dispatch([stored.to_event() for stored in claimed])
+            self.dispatch(self._restore(claimed))
             position, total = claimed[-1].position, total + len(claimed)
+
+    def _restore(self, claimed: list[StoredEvent]) -> list[Event]:
+        """The claimed events as objects of their classes; those that cannot be are parked
+        (and marked dispatched), or left claimed if the database would not take the row."""
+        restored_events = []
+        for stored in claimed:
+            try:
+                restored_events.append(restored(stored))
+            except Unreadable as error:
+                if self.parking.park(parked_now(stored.id, stored.type, DISPATCHER, error)):
+                    self.marks.add(stored.id)
+        return restored_events
 
     def _release(self, event: Event) -> None:
         try:

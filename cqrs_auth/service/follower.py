@@ -11,6 +11,10 @@ one move of the checkpoint). When none come, the thread catches up every `interv
 anyway, so an event behind a gap that was still young, or one another process wrote, is
 reached.
 
+An event the projector cannot apply is parked by the projector itself (projection.py). While
+the database is away, the thread's ticks back off (backoff.py): one log line when the failures
+begin and one when they end; a new event, a sign that the database answers again, is tried at once.
+
 What a login costs its caller is then the write side's six statements; `me { activity }` may
 lag it by a few milliseconds (the read side is eventually consistent, as in any CQRS system).
 """
@@ -20,10 +24,9 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable
-from functools import partial
 
 from ..domain.events import Event
+from .backoff import Backoff
 from .buses import EventBus
 from .projection import ProjectionBehind, UserActivityProjector
 
@@ -36,6 +39,8 @@ class ProjectionFollower:
         self.projector, self.interval = projector, interval
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="projection", daemon=True)
+        self._backoff = Backoff(log, "the projection", "catch up", interval)
+        self._wait = interval  # until the next tick: longer while the projection fails
 
     @classmethod
     def take_over(
@@ -60,18 +65,31 @@ class ProjectionFollower:
     def _run(self) -> None:
         while True:
             try:
-                items = [self._queue.get(timeout=self.interval)]
+                items = [self._queue.get(timeout=self._wait)]
             except queue.Empty:
-                _try(self.projector.catch_up)
+                self._project([])
                 continue
             items += self._waiting()
             events = [item for item in items if isinstance(item, Event)]
-            if len(events) == 1:
-                _try(partial(self.projector.execute, events[0]))
-            elif events:
-                _try(self.projector.catch_up)
+            if events:
+                self._project(events)
             if len(events) < len(items):  # STOP came: what came before it is applied
                 return
+
+    def _project(self, events: list[Event]) -> None:
+        """Apply one event in turn, or catch up (several events, or none: a tick)."""
+        try:
+            if len(events) == 1:
+                self.projector.execute(events[0])
+            else:
+                self.projector.catch_up()
+        except ProjectionBehind:
+            pass  # an earlier event is still being committed: a later event or a tick reaches it
+        except Exception as error:  # noqa: BLE001 - the database may be away: tried again later
+            self._wait = self._backoff.failed(error)
+            return
+        self._backoff.succeeded()
+        self._wait = self.interval
 
     def _waiting(self) -> list[object]:
         items = []
@@ -80,12 +98,3 @@ class ProjectionFollower:
                 items.append(self._queue.get_nowait())
             except queue.Empty:
                 return items
-
-
-def _try(work: Callable[[], object]) -> None:
-    try:
-        work()
-    except ProjectionBehind:
-        pass  # an earlier event is still being committed: a later event or a tick reaches it
-    except Exception:  # noqa: BLE001 - the database may be away: the next event or tick retries
-        log.warning("the projection could not catch up; it tries again", exc_info=True)

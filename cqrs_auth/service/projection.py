@@ -17,11 +17,16 @@ order: position 11 may be visible while 10 is still being written. A catch-up st
 a gap, and an event it could not reach raises ProjectionBehind, so it stays undispatched and the
 relay hands it over again. A gap that stays (its transaction rolled back) is passed once the
 event after it is PROJECTION_GAP_TIMEOUT_SECONDS old.
+
+An event the projector cannot apply (it cannot be read back into its class, or applying it
+fails, twice) is parked, not retried for ever: the checkpoint moves past it in the same
+transaction that writes its `parked_events` row, and the events after it flow
+(projection_parking.py). A transient failure (the database away) is raised: the caller tries
+again later.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine
@@ -30,6 +35,7 @@ from ..adapters.checkpoints import CheckpointMove, Checkpoints, NotNext
 from ..adapters.clock import utcnow
 from ..adapters.db import read_only
 from ..adapters.event_store import EventStore, StoredEvent
+from ..adapters.parked_events import ParkedEvents
 from ..adapters.user_activity import UserActivityRows
 from ..domain.activity import UserActivity
 from ..domain.events import (
@@ -43,24 +49,20 @@ from ..domain.events import (
 )
 from ..domain.queries import GetUserActivityQuery
 from ..domain.rules import parse_email
+from .parking import TryLater, is_transient
+from .projection_parking import PROJECTION, Progress, apply_or_park, retry, run_parking
 
-PROJECTION = "user_activity"
 BATCH = 500  # events read from the log at a time while catching up
 
 
-class ProjectionBehind(Exception):
+class ProjectionBehind(TryLater):
     """The projection cannot reach this event yet: an earlier one is still being committed."""
-
-
-@dataclass(frozen=True)
-class Progress:
-    position: int  # the checkpoint after the run
-    applied: int  # events read from the log and applied (or skipped: no rule for them)
 
 
 def apply(event: Event, rows: UserActivityRows) -> None:
     """The projection's rules: what each event changes in `user_activity` (one statement at
-    most). Events with no rule here change nothing."""
+    most, but for a signup whose email a deleted account's row still holds). Events with no
+    rule here change nothing."""
     match event:
         case UserCreatedEvent():
             email = parse_email(event.email).normalised
@@ -83,10 +85,17 @@ class UserActivityProjector:
 
     def execute(self, event: Event) -> None:
         """The event handler: apply `event` in turn, or catch up to it (unless one read shows
-        it applied already: with concurrent requests, another one's catch-up often has)."""
-        if self._apply_if_next(event) or self._applied(event):
-            return
-        reached = self.catch_up().position
+        it applied already: with concurrent requests, another one's catch-up often has). If
+        applying it fails, the catch-up tries it once more, and parks it if it fails again."""
+        suspects: set[str] = set()
+        try:
+            if self._apply_if_next(event) or self._applied(event):
+                return
+        except Exception as error:
+            if is_transient(error):
+                raise
+            suspects.add(event.event_id)
+        reached = run_parking(self.engine, self._catch_up, suspects).position
         with read_only(self.engine.connect()) as connection:
             position = Checkpoints(connection).position_of(event.event_id)
         if position is not None and position > reached:
@@ -97,18 +106,16 @@ class UserActivityProjector:
 
     def catch_up(self) -> Progress:
         """Apply every event after the checkpoint, in log order (up to a gap still young)."""
-        with self.engine.begin() as connection:
-            return self._follow(connection, Checkpoints(connection).lock(PROJECTION))
+        return run_parking(self.engine, self._catch_up, set())
 
     def rebuild(self) -> Progress:
         """Empty the table and apply the whole log again, in one transaction: readers see the
-        old rows until the new ones are complete."""
-        with self.engine.begin() as connection:
-            checkpoints = Checkpoints(connection)
-            checkpoints.lock(PROJECTION)
-            UserActivityRows(connection).delete_all()
-            checkpoints.move(PROJECTION, 0)
-            return self._follow(connection, 0)
+        old rows until the new ones are complete. What it cannot apply is parked again."""
+        return run_parking(self.engine, self._rebuild, set())
+
+    def retry(self, event_id: str) -> str | None:
+        """Apply a parked event now, out of turn (projection_parking.retry)."""
+        return retry(self.engine, apply, event_id)
 
     def row_count(self) -> int:
         with self.engine.connect() as connection:
@@ -130,21 +137,35 @@ class UserActivityProjector:
             checkpoint, position = Checkpoints(connection).progress(PROJECTION, event.event_id)
         return position is not None and position <= checkpoint
 
-    def _follow(self, connection: Connection, start: int) -> Progress:
-        """Apply the events after `start` a batch at a time; leave the checkpoint on the last."""
-        rows, position, applied, more = UserActivityRows(connection), start, 0, True
+    def _catch_up(self, connection: Connection, suspects: set[str]) -> Progress:
+        return self._follow(connection, Checkpoints(connection).lock(PROJECTION), suspects)
+
+    def _rebuild(self, connection: Connection, suspects: set[str]) -> Progress:
+        checkpoints = Checkpoints(connection)
+        checkpoints.lock(PROJECTION)
+        UserActivityRows(connection).delete_all()
+        ParkedEvents(connection).unpark_all(PROJECTION)
+        checkpoints.move(PROJECTION, 0)
+        return self._follow(connection, 0, suspects)
+
+    def _follow(self, connection: Connection, start: int, suspects: set[str]) -> Progress:
+        """Apply the events after `start` a batch at a time; leave the checkpoint on the last
+        (parked ones included)."""
+        rows, position, applied, parked, more = UserActivityRows(connection), start, 0, [], True
         while more:
             batch = EventStore(connection).read(position, BATCH)
             for stored in batch:
                 if self._young_gap_before(stored, position):
                     break
-                if stored.type in Event.registry:
-                    apply(stored.to_event(), rows)
-                position, applied = stored.position, applied + 1
+                if problem := apply_or_park(connection, apply, rows, stored, suspects):
+                    parked.append(problem)
+                position, applied = stored.position, applied + (problem is None)
             more = len(batch) == BATCH and position == batch[-1].position
         if position != start:
             Checkpoints(connection).move(PROJECTION, position)
-        return Progress(position, applied)
+        for problem in parked:
+            ParkedEvents(connection).park(problem)
+        return Progress(position, applied, tuple(parked))
 
     def _young_gap_before(self, stored: StoredEvent, position: int) -> bool:
         """Whether positions are missing before `stored` that may still be committed."""

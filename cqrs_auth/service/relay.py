@@ -1,7 +1,9 @@
 """The outbox relay: a thread in the running server that dispatches what is left undispatched
 every RELAY_INTERVAL_SECONDS, so an event whose dispatch failed (a handler, the database) or
 whose process died is delivered while the app runs, not only at the next start. On the same
-tick it lets the janitor delete expired rows of the per-email limits (when one is given)."""
+tick it lets the janitor delete expired rows of the per-email limits (when one is given).
+While either fails (the database is away), the ticks back off (backoff.py), with one log line
+when the failures begin and one when they end."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from .backoff import Backoff
 from .dispatcher import EventDispatcher
 from .janitor import Janitor
 
@@ -22,6 +25,8 @@ class OutboxRelay:
         self.dispatcher, self.interval, self.janitor = dispatcher, interval, janitor
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
+        self._dispatching = Backoff(log, "the outbox relay", "dispatch", interval)
+        self._sweeping = Backoff(log, "the outbox relay", "delete expired rows", interval)
 
     def start(self) -> None:
         self._thread.start()
@@ -31,14 +36,18 @@ class OutboxRelay:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        while not self._stopping.wait(self.interval):
-            _try(self.dispatcher.dispatch_pending, "dispatch")
+        wait = self.interval
+        while not self._stopping.wait(wait):
+            wait = _try(self.dispatcher.dispatch_pending, self._dispatching, self.interval)
             if self.janitor:
-                _try(self.janitor.sweep_if_due, "delete expired rows")
+                wait = max(wait, _try(self.janitor.sweep_if_due, self._sweeping, self.interval))
 
 
-def _try(work: Callable[[], object], what: str) -> None:
+def _try(work: Callable[[], object], backoff: Backoff, interval: float) -> float:
+    """Run `work`; the seconds to wait before the next tick."""
     try:
         work()
-    except Exception:  # noqa: BLE001 - the database may be away: try again next time
-        log.warning("the outbox relay could not %s; it tries again", what, exc_info=True)
+    except Exception as error:  # noqa: BLE001 - the database may be away: try again later
+        return backoff.failed(error)
+    backoff.succeeded()
+    return interval

@@ -68,6 +68,7 @@ def test_sqlite_and_mariadb_end_with_the_same_tables_columns_and_indexes(tmp_pat
             "events",
             "login_failures",
             "mail_outbox",
+            "parked_events",
             "password_reset_requests",
             "password_reset_tokens",
             "projection_checkpoints",

@@ -68,7 +68,11 @@ def apply_or_park(
     suspects: set[str],
 ) -> ParkedEvent | None:
     """Apply one stored event by `rules`; what to park instead, if it is a poison. A transient
-    failure is raised as it is."""
+    failure is raised as it is. A type the kit has no class for (a notebook's own event, or one
+    a later version wrote) has no rule here: passed, as a projection passes the events it does
+    not handle; the dispatcher, whose job is to deliver it, parks it."""
+    if stored.type not in Event.registry:
+        return None
     suspect = stored.id in suspects
     try:
         event = restored(stored)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from conftest import expire_claims  # tests/conftest.py
 
+from cqrs_auth.course import last_position, projection_position
 from cqrs_auth.domain.errors import InvalidCredentials
 from cqrs_auth.domain.events import AccountLockedEvent, Event, UserCreatedEvent
 from cqrs_auth.service.projection import PROJECTION
@@ -75,7 +76,9 @@ def test_a_stored_event_that_no_longer_fits_its_class_is_parked_and_the_rest_flo
     assert not any(record.exc_info for record in caplog.records)
 
 
-def test_a_type_that_no_longer_exists_is_parked_once_by_each_consumer(app, caplog):
+def test_a_type_that_no_longer_exists_is_parked_once_by_the_dispatcher_and_passed_by_the_read_model(
+    app, caplog
+):
     ada = sign_up(app)
     gone = store_raw(app, "UserRenamedEvent", {"userId": ada.user_id, "username": "ada_l"})
     with caplog.at_level(logging.WARNING):
@@ -84,10 +87,11 @@ def test_a_type_that_no_longer_exists_is_parked_once_by_each_consumer(app, caplo
             expire_claims(app)
             app.dispatcher.dispatch_pending()
     assert activity(app, ada.user_id).login_count == 3
-    assert [(row.event_id, row.error) for row in app.parked()] == [
-        (gone, "no event class is named UserRenamedEvent")
-    ] * 2
-    assert len(parking_lines(caplog.records)) == 2
+    assert [(row.event_id, row.consumer, row.error) for row in app.parked()] == [
+        (gone, "dispatcher", "no event class is named UserRenamedEvent")
+    ]
+    assert len(parking_lines(caplog.records)) == 1
+    assert projection_position(app) == last_position(app)  # passed, not stuck before it
 
 
 def test_an_event_whose_rule_fails_twice_is_parked_and_leaves_nothing_of_its_attempts(app):
@@ -131,8 +135,10 @@ def test_a_rebuild_parks_what_it_cannot_apply_and_a_retry_after_the_fix_applies_
     assert app.projector.rebuild().parked == ()  # nothing to park again
 
 
-def test_a_learner_who_redefines_an_event_class_does_not_stop_the_read_model(app, monkeypatch):
-    monkeypatch.setattr(Event, "registry", dict(Event.registry))  # the learner's classes go here
+def test_an_event_class_redefined_with_other_fields_does_not_stop_the_read_model(app, monkeypatch):
+    """As a deploy that renames a field does: the class registered under the stored type name
+    (a notebook's class never is: test_event_registry.py) no longer fits the stored payload."""
+    monkeypatch.setattr(Event, "registry", dict(Event.registry))
 
     @dataclass(frozen=True, kw_only=True)
     class TermsAcceptedEvent(Event):  # the first try: a field `user`
@@ -142,6 +148,7 @@ def test_a_learner_who_redefines_an_event_class_does_not_stop_the_read_model(app
         def aggregate_id(self) -> str:
             return self.user
 
+    Event.registry["TermsAcceptedEvent"] = TermsAcceptedEvent
     ada = sign_up(app)
     with app.unit_of_work() as uow:
         uow.add_event(TermsAcceptedEvent(user=ada.user_id))
@@ -155,6 +162,7 @@ def test_a_learner_who_redefines_an_event_class_does_not_stop_the_read_model(app
         def aggregate_id(self) -> str:
             return self.user_id
 
+    Event.registry["TermsAcceptedEvent"] = TermsAcceptedEvent
     grace = sign_up(app, *GRACE)
     log_in(app, GRACE[1], GRACE[2])
     assert activity(app, grace.user_id).login_count == 1

@@ -1,8 +1,10 @@
 """The course in a real browser: JupyterLab under headless Chromium.
 
 - The *Try it* chapter, outputs cleared, is run from the Run menu; a user signs up through the
-  form by hand, and the event log shows the UserCreatedEvent and the trace view the click's
-  sequence diagram.
+  form by hand (the password rules say "ok" or "not yet" in green or red, beside the emoji), and
+  the event log shows the UserCreatedEvent and the trace view, beside the forms, the click's
+  sequence diagram; a wrong password then shows its trace drawn as a failure (a red band, the
+  error and its code).
 - Chapter 4, opened as stored, shows its traces as sequence diagrams that JupyterLab's Mermaid
   renderer drew (an SVG image), not as Mermaid source, and its test-only cells collapsed.
 - Chapters 8 and 9, opened as stored, have every diagram drawn: the flowcharts of their text and
@@ -14,6 +16,7 @@ Screenshots go to artifacts/ (kept by CI).
 from __future__ import annotations
 
 import os
+import re
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +41,7 @@ CHROMIUM_ARGS = [
 SLOW = 120_000  # ms: running the whole notebook hashes a few passwords
 MERMAID_IMAGE = ".jp-RenderedMermaid img[src^='data:image/svg+xml']"  # in text or in outputs
 RENDERED_DIAGRAM = f".jp-OutputArea-output{MERMAID_IMAGE}"
+RED, GREEN = "rgb(207, 34, 46)", "rgb(26, 127, 55)"
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -90,12 +94,28 @@ def sign_up_by_hand(page: Any, expect: Any) -> None:
     page.locator(".cqrs-signup-email input").fill("browser.user@example.org")
     page.locator(".cqrs-signup-password input").fill("short")
     feedback = page.locator(".cqrs-signup-feedback")
-    expect(feedback).to_contain_text("❌ at least 15 characters")
+    length_rule = feedback.locator("li", has_text="at least 15 characters")
+    expect(length_rule).to_have_text("❌ not yet: at least 15 characters")
+    expect(length_rule).to_have_css("color", RED)
     page.locator(".cqrs-signup-password input").fill("typed in a real browser tab")
     page.locator(".cqrs-signup-confirm input").fill("typed in a real browser tab")
-    expect(feedback).to_contain_text("✅ at least 15 characters")
-    expect(feedback).to_contain_text("✅ both passwords match")
+    expect(length_rule).to_have_text("✅ ok: at least 15 characters")
+    expect(length_rule).to_have_css("color", GREEN)
+    expect(feedback).to_contain_text("✅ ok: both passwords match")
     page.locator(".cqrs-signup-button").click()
+
+
+def log_in_wrongly_by_hand(page: Any) -> None:
+    page.locator(".cqrs-login-email input").fill("browser.user@example.org")
+    page.locator(".cqrs-login-password input").fill("not what browser_user typed")
+    page.locator(".cqrs-login-button").click()
+
+
+def assert_beside(right: Any, left: Any) -> None:
+    """`right` starts to the right of `left`, and the two share some height on the page."""
+    a, b = right.bounding_box(), left.bounding_box()
+    assert a["x"] >= b["x"] + b["width"] - 1, (a, b)
+    assert a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"], (a, b)
 
 
 def test_a_signup_in_the_try_it_form_shows_its_event_in_the_log_and_its_trace(
@@ -117,12 +137,28 @@ def test_a_signup_in_the_try_it_form_shows_its_event_in_the_log_and_its_trace(
             row.wait_for()
             expect(page.locator(".cqrs-signup-result")).to_contain_text("Signed up browser_user")
             expect(page.locator(".cqrs-signup-password input")).to_have_value("")
+            caption = page.locator(".cqrs-trace-caption")
+            expect(caption).to_have_text("Sign up: ✅ ok")
             diagram = page.locator(f".cqrs-trace {RENDERED_DIAGRAM}")
             diagram.wait_for()
             assert "CreateUser" in diagram_svg(diagram)
             expect(page.locator(".cqrs-trace .cqrs-timeline")).to_contain_text("PasswordHasher")
+            assert_beside(page.locator(".cqrs-trace"), page.locator(".cqrs-signup-button"))
             diagram.scroll_into_view_if_needed()
             screenshot(page, "try-it-in-jupyterlab.png")
+            log_in_wrongly_by_hand(page)
+            expect(caption).to_have_text("Log in: ❌ failed, code UNAUTHENTICATED")
+            failed = page.locator(f".cqrs-trace {MERMAID_IMAGE}[src*='InvalidCredentials']")
+            failed.wait_for()
+            svg = diagram_svg(failed)
+            words = " ".join(re.sub(r"<[^>]+>", " ", svg).split())  # a note wraps its lines
+            assert "failed: InvalidCredentials, code UNAUTHENTICATED" in words, words
+            assert "rgba(207, 34, 46, 0.18)" in svg, svg  # the red band
+            expect(page.locator(".cqrs-trace .cqrs-timeline")).to_contain_text(
+                "✗ failed: InvalidCredentials"
+            )
+            failed.scroll_into_view_if_needed()
+            screenshot(page, "try-it-failed-login.png")
         except Exception:
             screenshot(page, "try-it-failure.png")
             raise

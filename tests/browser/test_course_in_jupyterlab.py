@@ -6,7 +6,9 @@
   sequence diagram; a wrong password then shows its trace drawn as a failure (a red band, the
   error and its code).
 - Chapter 4, opened as stored, shows its traces as sequence diagrams that JupyterLab's Mermaid
-  renderer drew (an SVG image), not as Mermaid source, and its test-only cells collapsed.
+  renderer drew (an SVG image), not as Mermaid source, and its test-only cells collapsed; its
+  login flowcharts, on a laptop's 1366 × 768 screen, fit the screen's height with text that is
+  not shrunk to fit its width.
 - Chapters 8 and 9, opened as stored, have every diagram drawn: the flowcharts of their text and
   the sequence diagrams of their traces (a diagram Mermaid cannot parse shows no image).
 
@@ -42,6 +44,7 @@ SLOW = 120_000  # ms: running the whole notebook hashes a few passwords
 MERMAID_IMAGE = ".jp-RenderedMermaid img[src^='data:image/svg+xml']"  # in text or in outputs
 RENDERED_DIAGRAM = f".jp-OutputArea-output{MERMAID_IMAGE}"
 RED, GREEN = "rgb(207, 34, 46)", "rgb(26, 127, 55)"
+LAPTOP = {"width": 1366, "height": 768}
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -184,9 +187,26 @@ def test_a_chapter_shows_its_traces_as_rendered_sequence_diagrams(
             assert page.locator(".jp-Cell .jp-InputPlaceholder").count() == len(hidden) > 5
             first.scroll_into_view_if_needed()
             screenshot(page, "trace-in-chapter-4.png")
+            assert_the_flowcharts_fit_a_laptop_screen(page)
         except Exception:
             screenshot(page, "trace-in-chapter-4-failure.png")
             raise
+
+
+def assert_the_flowcharts_fit_a_laptop_screen(page: Any) -> None:
+    """The chapter's flowcharts (in its markdown cells), drawn on a 1366 × 768 screen: each fits
+    its height, and none is shrunk to fit its width (its text would shrink too)."""
+    page.set_viewport_size(LAPTOP)
+    flowcharts = page.locator(f".jp-MarkdownCell {MERMAID_IMAGE}")
+    assert flowcharts.count() >= 2
+    for number in range(flowcharts.count()):
+        flowchart = flowcharts.nth(number)
+        flowchart.scroll_into_view_if_needed()
+        drawn = flowchart.bounding_box()
+        natural = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+)', diagram_svg(flowchart))
+        screenshot(page, f"flowchart-{number + 1}-in-chapter-4.png")
+        assert drawn["height"] < LAPTOP["height"] - 250, drawn  # browser and JupyterLab bars
+        assert drawn["width"] >= 0.9 * float(natural[1]), (drawn, natural[1])
 
 
 def mermaid_blocks(name: str) -> int:

@@ -1,5 +1,7 @@
 """The course in a real browser: JupyterLab under headless Chromium.
 
+- The start page shows each chapter's row, and its link to chapter 1's exercise opens the
+  exercise notebook in JupyterLab.
 - The *Try it* chapter, outputs cleared, is run from the Run menu; a user signs up through the
   form by hand (the password rules say "ok" or "not yet" in green or red, beside the emoji), and
   the event log shows the UserCreatedEvent and the trace view, beside the forms, the click's
@@ -46,6 +48,7 @@ MERMAID_IMAGE = ".jp-RenderedMermaid img[src^='data:image/svg+xml']"  # in text 
 RENDERED_DIAGRAM = f".jp-OutputArea-output{MERMAID_IMAGE}"
 RED, GREEN = "rgb(207, 34, 46)", "rgb(26, 127, 55)"
 LAPTOP = {"width": 1366, "height": 768}
+START_PAGE = "00-start-here.ipynb"
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -120,6 +123,28 @@ def assert_beside(right: Any, left: Any) -> None:
     a, b = right.bounding_box(), left.bounding_box()
     assert a["x"] >= b["x"] + b["width"] - 1, (a, b)
     assert a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"], (a, b)
+
+
+def test_the_start_page_lists_the_chapters_and_opens_an_exercise(tmp_path: Path, browser_page: Any):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page, exercise = browser_page, "exercises/01-the-database.ipynb"
+    with jupyterlab(tmp_path, START_PAGE, clear_outputs=False, also=(exercise,)) as url:
+        try:
+            page.goto(url)
+            text = page.locator(".jp-MarkdownCell .jp-RenderedMarkdown")
+            expect(text.locator("h1", has_text="Start here")).to_be_visible()
+            rows = page.locator(".jp-RenderedMarkdown table tbody tr")
+            expect(rows).to_have_count(9)
+            expect(rows.first).to_contain_text("The database")
+            screenshot(page, "start-page.png")
+            rows.first.locator("a", has_text="exercise").click()
+            tab = page.locator(".lm-TabBar-tab", has_text="01-the-database.ipynb")
+            expect(tab).to_be_visible()
+            banner = page.locator(".jp-RenderedMarkdown", has_text="Exercise version")
+            expect(banner.first).to_be_visible()
+        except Exception:
+            screenshot(page, "start-page-failure.png")
+            raise
 
 
 def test_a_signup_in_the_try_it_form_shows_its_event_in_the_log_and_its_trace(

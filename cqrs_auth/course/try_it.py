@@ -55,7 +55,7 @@ class TraceView(_Panel):
             [w.HTML("<h3>The trace of your last click</h3>"), self.caption, self.output]
         )
         self.layout.flex = "1 1 55%"
-        self.layout.min_width = "0"  # a wide diagram shrinks to the column, not the page
+        self.layout.min_width = "24em"  # narrower than this, it goes under the forms instead
 
     def show(self, recorded: Trace, form: _Form) -> None:
         """Replace the view's outputs (set directly: capturing with `with output:` can stall a
@@ -89,7 +89,8 @@ class TryItPage(_Panel):
         self.signup = SignupForm(app, on_submit=lambda recorded: self._submitted(self.signup))
         self.login = LoginForm(app, on_submit=lambda recorded: self._submitted(self.login))
         forms = w.VBox([self.signup, self.login], layout=w.Layout(flex="0 0 auto"))
-        super().__init__([w.HBox([forms, self.trace_view]), self.event_log])
+        beside = w.HBox([forms, self.trace_view], layout=w.Layout(flex_flow="row wrap"))
+        super().__init__([beside, self.event_log])
 
     def _submitted(self, form: _Form) -> None:
         self.event_log.refresh()

@@ -48,6 +48,7 @@ MERMAID_IMAGE = ".jp-RenderedMermaid img[src^='data:image/svg+xml']"  # in text 
 RENDERED_DIAGRAM = f".jp-OutputArea-output{MERMAID_IMAGE}"
 RED, GREEN = "rgb(207, 34, 46)", "rgb(26, 127, 55)"
 LAPTOP = {"width": 1366, "height": 768}
+NARROW = {"width": 760, "height": 900}
 START_PAGE = "00-start-here.ipynb"
 
 pytestmark = pytest.mark.skipif(
@@ -188,6 +189,13 @@ def test_a_signup_in_the_try_it_form_shows_its_event_in_the_log_and_its_trace(
             )
             failed.scroll_into_view_if_needed()
             screenshot(page, "try-it-failed-login.png")
+            page.set_viewport_size(LAPTOP)
+            assert_beside(page.locator(".cqrs-trace"), page.locator(".cqrs-signup-button"))
+            page.set_viewport_size(NARROW)  # no room beside the forms: the trace goes under them
+            trace, login = (
+                page.locator(f".cqrs-{x}").bounding_box() for x in ("trace", "login-button")
+            )
+            assert trace["y"] > login["y"] + login["height"], (trace, login)
         except Exception:
             screenshot(page, "try-it-failure.png")
             raise

@@ -12,7 +12,9 @@ In a chapter (the solution notebook):
   stopping the notebook; its source is shown (the chapter collapses it);
 - a code cell tagged `after-answer` uses the answer: in the exercise it runs inside
   `after_your_answer()`, which says so instead of failing while the answer is not written.
-Outputs are removed. tests/unit/test_exercises_are_current.py fails when these files are stale.
+Outputs are removed. A page with no check (the start page, 00-start-here) has no exercise version;
+links to it and to the course's README point one folder up.
+tests/unit/test_exercises_are_current.py fails when these files are stale.
 
 Usage: python scripts/make_exercises.py [--check]
 """
@@ -133,10 +135,20 @@ def banner(chapter: Path) -> nbformat.NotebookNode:
     return cell
 
 
+def relink(source: str, upstairs: set[str]) -> str:
+    """`[Course](README.md)` → `[Course](../README.md)`: links to pages with no exercise copy."""
+    return re.sub(
+        r"\]\(([^)/]+)\)", lambda m: f"](../{m[1]})" if m[1] in upstairs else m[0], source
+    )
+
+
 def exercise_of(chapter: Path) -> nbformat.NotebookNode:
     notebook = copy.deepcopy(nbformat.read(chapter, as_version=4))
     notebook.metadata.pop("widgets", None)
+    upstairs = {"README.md"} | {page.name for page in pages()} - {c.name for c in chapters()}
     for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = relink(cell.source, upstairs)
         if cell.cell_type != "code":
             continue
         tags = cell.metadata.get("tags", [])
@@ -155,8 +167,18 @@ def exercise_of(chapter: Path) -> nbformat.NotebookNode:
     return notebook
 
 
-def chapters() -> list[Path]:
+def pages() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+
+
+def has_a_check(page: Path) -> bool:
+    cells = nbformat.read(page, as_version=4).cells
+    return any("check" in cell.metadata.get("tags", []) for cell in cells)
+
+
+def chapters() -> list[Path]:
+    """The pages with an exercise version: those with a task (and so a check)."""
+    return [page for page in pages() if has_a_check(page)]
 
 
 def render(notebook: nbformat.NotebookNode) -> str:

@@ -55,6 +55,7 @@ class _Form(_Panel):
     on_submit: OnSubmit | None
 
     def _controls(self, label: str, css_prefix: str) -> None:
+        self.label = label
         self.button = w.Button(description=label, button_style="primary")
         self.button.add_class(f"cqrs-{css_prefix}-button")
         self.result = w.HTML()

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from .steps import Step, depth
 
 HASH_STEPS = ("PasswordHasher.hash", "PasswordHasher.verify")
+RED = "#cf222e"  # the hash bars, and a failed step
 BAR = "background:{colour};height:0.9em;margin-left:{left:.1f}%;width:{width:.1f}%;min-width:1px"
 
 
@@ -29,7 +30,7 @@ class Timeline:
 
     def _bar(self, step: Step) -> str:
         style = BAR.format(
-            colour="#cf222e" if step.name in HASH_STEPS else "#0969da",
+            colour=RED if step.name in HASH_STEPS else "#0969da",
             left=100 * (step.start_ns - self.start) / self.total_ns,
             width=100 * (step.end_ns - step.start_ns) / self.total_ns,
         )
@@ -37,7 +38,9 @@ class Timeline:
 
     def _row(self, step: Step) -> str:
         indent = f"padding-left:{1.2 * depth(step, self.steps):.1f}em;text-align:left"
-        failed = f" ✗ {html.escape(step.error)}" if step.error else ""
+        failed = (
+            f" <b style='color:{RED}'>✗ failed: {html.escape(step.error)}</b>" if step.error else ""
+        )
         return (
             f"<tr><td style='{indent}'>{html.escape(_label(step))}{failed}</td>"
             f"<td style='text-align:right;white-space:nowrap'>{step.milliseconds:.1f} ms</td>"

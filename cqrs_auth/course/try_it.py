@@ -1,5 +1,6 @@
-"""The *Try it* page: the signup and login forms, the live event log, and the trace of the last
-form submitted (its sequence diagram and timeline)."""
+"""The *Try it* page: the signup and login forms with the trace of the last form submitted beside
+them (its sequence diagram and timeline, under a line that says which form and how it ended),
+and the live event log under them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import html
 import ipywidgets as w
 
 from ..bootstrap import App
-from .forms import LoginForm, SignupForm, _Panel
+from .forms import LoginForm, SignupForm, _Form, _Panel
 from .tables import EVENT_COLUMNS, event_rows
 from .trace import Trace
 
@@ -45,15 +46,22 @@ class TraceView(_Panel):
     """The trace of the last submit: what ran, who called whom, and where the time went."""
 
     def __init__(self) -> None:
+        self.caption = w.HTML("<i>nothing yet: submit a form</i>")
+        self.caption.add_class("cqrs-trace-caption")
         self.output = w.Output()
         self.output.add_class("cqrs-trace")
         self.trace: Trace | None = None
-        super().__init__([w.HTML("<h3>The trace of your last click</h3>"), self.output])
+        super().__init__(
+            [w.HTML("<h3>The trace of your last click</h3>"), self.caption, self.output]
+        )
+        self.layout.flex = "1 1 55%"
+        self.layout.min_width = "24em"  # narrower than this, it goes under the forms instead
 
-    def show(self, recorded: Trace) -> None:
+    def show(self, recorded: Trace, form: _Form) -> None:
         """Replace the view's outputs (set directly: capturing with `with output:` can stall a
         kernel that runs the click from code)."""
         self.trace = recorded
+        self.caption.value = _caption(form)
         timeline = recorded.timeline()
         bundles = [
             recorded.diagram()._repr_mimebundle_(),
@@ -64,17 +72,26 @@ class TraceView(_Panel):
         )
 
 
+def _caption(form: _Form) -> str:
+    """`Sign up: ok`, or `Log in: failed, code UNAUTHENTICATED`, in words and in colour."""
+    if form.error is None:
+        return f"<b>{form.label}</b>: <span style='color:#1a7f37'>✅ ok</span>"
+    code = html.escape(str(form.error.extensions.get("code", "")))
+    return f"<b>{form.label}</b>: <span style='color:#cf222e'>❌ failed, code {code}</span>"
+
+
 class TryItPage(_Panel):
-    """The signup and login forms side by side; the event log and the last trace under them."""
+    """The forms with the trace of the last click beside them; the event log under them."""
 
     def __init__(self, app: App) -> None:
         self.event_log = EventLogView(app)
         self.trace_view = TraceView()
-        self.signup = SignupForm(app, on_submit=self._submitted)
-        self.login = LoginForm(app, on_submit=self._submitted)
-        forms = w.HBox([self.signup, self.login])
-        super().__init__([forms, self.event_log, self.trace_view])
+        self.signup = SignupForm(app, on_submit=lambda recorded: self._submitted(self.signup))
+        self.login = LoginForm(app, on_submit=lambda recorded: self._submitted(self.login))
+        forms = w.VBox([self.signup, self.login], layout=w.Layout(flex="0 0 auto"))
+        beside = w.HBox([forms, self.trace_view], layout=w.Layout(flex_flow="row wrap"))
+        super().__init__([beside, self.event_log])
 
-    def _submitted(self, recorded: Trace) -> None:
+    def _submitted(self, form: _Form) -> None:
         self.event_log.refresh()
-        self.trace_view.show(recorded)
+        self.trace_view.show(form.last_trace, form)

@@ -2,7 +2,8 @@
 
 It looks at the Python version, the kit and the course's packages, the settings, the database
 (reachable and migrated; a new SQLite file is fine: the first start creates it), and whether the
-ports JupyterLab and `cqrs-auth serve` use are free. It changes nothing: it creates no database
+ports JupyterLab and `cqrs-auth serve` use are free (JupyterLab's own port may hold a Jupyter
+server: the course's, started first; ports.py). It changes nothing: it creates no database
 file and applies no migration. The exit code is 1 when any check failed.
 """
 
@@ -11,10 +12,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 
-from .checks import Check, check_packages, check_port, check_python, check_settings
+from .checks import Check, check_packages, check_python, check_settings
 from .database import check_database
+from .ports import JUPYTER_PORT, check_port
 
-DEFAULT_PORTS = [8888, 3000]
+DEFAULT_PORTS = [JUPYTER_PORT, 3000]
 
 
 def run_checks(database_url: str | None, ports: Iterable[int]) -> list[Check]:

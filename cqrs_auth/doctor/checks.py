@@ -1,11 +1,9 @@
-"""The doctor's checks of this machine: Python, packages, settings, ports."""
+"""The doctor's checks of this machine: Python, packages, settings (the ports: ports.py)."""
 
 from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
-import os
-import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +14,6 @@ from ..settings import Settings
 
 MIN_PYTHON = (3, 11)
 COURSE_PACKAGES = ("jupyterlab", "ipywidgets", "pandas")
-PORT_ADVICE = {
-    8888: "JupyterLab: stop the other Jupyter, or use the URL JupyterLab prints (it takes the "
-    "next free port)",
-    3000: "cqrs-auth serve: stop what listens there, or run `cqrs-auth serve --port 3001`",
-}
 INSTALL_ADVICE = (
     "run `bash scripts/start` (it installs the course into .venv), then `.venv/bin/cqrs-auth "
     "doctor`; with no network, install from a wheelhouse (WORKSHOP.md)"
@@ -66,15 +59,3 @@ def check_settings() -> tuple[Check, Settings | None]:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
         return Check(False, f"settings: {problems}", "fix it in the environment or .env"), None
     return Check(True, "settings (environment and .env) are valid"), settings
-
-
-def check_port(port: int, host: str = "127.0.0.1") -> Check:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        if os.name != "nt":  # as the servers bind; on Windows it would share a busy port
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            advice = PORT_ADVICE.get(port, "stop what listens there, or choose another port")
-            return Check(False, f"port {port} is in use", advice)
-    return Check(True, f"port {port} is free")

@@ -59,7 +59,9 @@ def write_lab_settings(folder: Path) -> None:
 
 
 def copy_notebook(name: str, workdir: Path, *, clear_outputs: bool) -> None:
+    """Copy notebooks/`name` (a path under it, such as `exercises/01-the-database.ipynb`)."""
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    (workdir / name).parent.mkdir(parents=True, exist_ok=True)
     if clear_outputs:  # a "[1]:" prompt then means "it ran"
         for cell in notebook.cells:
             if cell.cell_type == "code":
@@ -79,11 +81,16 @@ def lab_command(port: int, token: str, workdir: Path) -> list[str]:
 
 
 @contextmanager
-def jupyterlab(tmp_path: Path, name: str, *, clear_outputs: bool) -> Iterator[str]:
-    """JupyterLab serving a copy of notebook `name`; yields the notebook's URL."""
+def jupyterlab(
+    tmp_path: Path, name: str, *, clear_outputs: bool, also: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """JupyterLab serving a copy of notebook `name` (and of the notebooks `also` names, as
+    stored); yields the notebook's URL."""
     workdir = tmp_path / "course"
     workdir.mkdir()
     copy_notebook(name, workdir, clear_outputs=clear_outputs)
+    for other in also:
+        copy_notebook(other, workdir, clear_outputs=False)
     write_lab_settings(tmp_path / "settings")
     port, token = free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "JWT_SECRET")}

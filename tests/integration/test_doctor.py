@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +19,9 @@ from cqrs_auth.adapters.clock import to_db, utcnow
 from cqrs_auth.adapters.db import make_engine
 from cqrs_auth.adapters.tables import migrations as migrations_table
 from cqrs_auth.cli import main
+from cqrs_auth.doctor import ports
 from cqrs_auth.doctor.database import check_database
+from cqrs_auth.doctor.ports import jupyter_version
 
 
 def closed_port() -> int:
@@ -126,3 +133,55 @@ def test_the_command_exits_0_when_all_is_ready(capsys, tmp_path):
     assert status == 0
     assert out[-1] == "ready"
     assert all(line.startswith(("cqrs-auth doctor", "  ok", "ready")) for line in out)
+
+
+@pytest.fixture
+def real_jupyter_port(tmp_path: Path):
+    """A real Jupyter Server (what JupyterLab runs on) on a free port, stopped by its process."""
+    pytest.importorskip("jupyter_server")
+    port, token = closed_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    command = [sys.executable, "-m", "jupyter_server", "--no-browser", "--ip=127.0.0.1",
+               f"--port={port}", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={tmp_path}",
+               *(["--allow-root"] if os.geteuid() == 0 else [])]  # fmt: skip
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while jupyter_version(port) is None:
+            assert server.poll() is None and time.monotonic() < deadline, "Jupyter did not start"
+            time.sleep(0.3)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_the_command_is_ready_while_the_courses_jupyterlab_holds_its_port(
+    capsys, monkeypatch, tmp_path, real_jupyter_port
+):
+    monkeypatch.setattr(ports, "JUPYTER_PORT", real_jupyter_port)
+    url = f"sqlite:///{tmp_path / 'kit.db'}"
+    status = main(["--database-url", url, "doctor", "--ports", str(real_jupyter_port)])
+    out = capsys.readouterr().out.splitlines()
+    assert status == 0, out
+    [line] = [line for line in out if f"port {real_jupyter_port}" in line]
+    assert line.startswith(f"  ok    port {real_jupyter_port}: JupyterLab runs there (Jupyter")
+
+
+def test_the_command_fails_while_something_else_holds_jupyterlabs_port(
+    capsys, monkeypatch, tmp_path
+):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        monkeypatch.setattr(ports, "JUPYTER_PORT", port)
+        status = main(
+            ["--database-url", f"sqlite:///{tmp_path / 'kit.db'}", "doctor", "--ports", str(port)]
+        )
+    out = capsys.readouterr().out.splitlines()
+    assert status == 1
+    assert f"  FAIL  port {port} is in use" in out

@@ -44,8 +44,9 @@ def tracer_provider() -> TracerProvider:
         raise TelemetryUnavailable(f"a non-SDK tracer provider is set: {type(current).__name__}")
     service = os.environ.get("OTEL_SERVICE_NAME", "cqrs-auth")
     # each of `serve`'s workers is an instance of the service: a backend tells them apart
-    process = {"service.instance.id": str(uuid.uuid4()), "process.pid": os.getpid()}
-    provider = TracerProvider(resource=Resource.create({"service.name": service, **process}))
+    attributes = {"service.name": service, "service.instance.id": str(uuid.uuid4())}
+    resource = Resource.create({**attributes, "process.pid": os.getpid()})
+    provider = TracerProvider(resource=resource)
     trace.set_tracer_provider(provider)
     return provider
 

@@ -15,7 +15,8 @@ are defined here, by name, so that uvicorn can hand them to its worker processes
 A head whose end has not come within MAX_HEAD_BYTES is answered 431 and its connection closed,
 the rest unread (httptools alone read a 20 MB header whole). h11 keeps that bound itself
 (`protocol_options`); `KitHttpToolsProtocol` counts. Both check after each read of the socket:
-a head holds at most MAX_HEAD_BYTES and one read (256 KiB at most) in memory.
+a head holds at most MAX_HEAD_BYTES and one read (256 KiB at most) in memory. (A head that came
+whole in one read is measured by head_limit.py, for both parsers.)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .errors import error_body
+from .head_limit import HEAD_TOO_LARGE, head_too_large_message
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -41,7 +43,6 @@ else:
     _Protocol = object
 
 log = logging.getLogger("cqrs_auth.http")
-HEAD_TOO_LARGE = 431
 
 
 class KitProtocol(_Protocol):
@@ -91,7 +92,7 @@ class KitProtocol(_Protocol):
 
     def refuse_the_head(self) -> None:
         log.info("closing a connection: a request head larger than %d bytes", self.max_head_bytes)
-        self.refuse(HEAD_TOO_LARGE, f"The request head is larger than {self.max_head_bytes} bytes.")
+        self.refuse(HEAD_TOO_LARGE, head_too_large_message(self.max_head_bytes))
 
     def refuse(self, status: int, message: str) -> None:
         """Answer with the kit's JSON error and close the connection."""

@@ -113,6 +113,18 @@ def test_a_head_of_half_the_limit_is_answered_sent_whole_or_a_kilobyte_at_a_time
         assert [status for status, _ in answers(connection, 2)] == [200, 200]
 
 
+def test_a_head_of_exactly_the_limit_is_answered_and_one_byte_more_is_refused_sent_whole(
+    server,
+):
+    padding = LIMIT - len(get(0))
+    assert len(get(padding)) == LIMIT
+    with connect(server.address) as connection:
+        connection.sendall(get(padding))
+        assert [status for status, _ in answers(connection)] == [200]
+        connection.sendall(get(padding + 1))
+        assert_refused_as_too_large(connection)
+
+
 def test_requests_on_one_connection_each_have_the_whole_limit(server):
     with connect(server.address) as connection:
         for _ in range(4):  # together four times the limit, kept alive, each in pieces

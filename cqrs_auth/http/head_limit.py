@@ -4,8 +4,8 @@ The protocol (protocol.py) refuses a head whose end has not come within MAX_HEAD
 no further; but a head that arrives in one read of the socket is parsed whole before anything
 counts it, so one a little past the limit could pass. Here, where every parser hands over the
 same scope, the head is measured as it was sent in the usual form (`Name: value` lines) and one
-past the limit gets the same 431, with its connection closed. A sum over a dozen headers: about
-a microsecond per request.
+past the limit gets the same 431, with its connection closed. A sum over the headers: about a
+microsecond per request (0.8 µs for eight headers here).
 """
 
 from __future__ import annotations

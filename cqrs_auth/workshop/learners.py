@@ -22,7 +22,9 @@ from .names import check_names, grant_target, learner_name, learner_url
 from .registry import Created, Registry, WorkshopError
 
 MAX_NUMBER = 999  # names are PREFIX_01 ... PREFIX_999
-DEFAULT_MAX_CONNECTIONS = 20  # per learner: a chapter's kit opens a few
+# per learner: a chapter's kit holds 2 connections, and chapter 5's `cqrs-auth serve` 2 per
+# worker, one worker per core of the learner's machine (measured on MariaDB)
+DEFAULT_MAX_CONNECTIONS = 50
 
 
 @dataclass(frozen=True)

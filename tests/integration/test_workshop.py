@@ -296,14 +296,14 @@ def test_a_learner_holds_at_most_max_connections_at_once(admin_url, prefix, tmp_
         engine.dispose()
 
 
-def test_the_default_connection_limit_is_twenty(admin_url, admin, prefix, tmp_path):
+def test_the_default_connection_limit_is_fifty(admin_url, admin, prefix, tmp_path):
     assert provision(admin_url, prefix, 1, tmp_path / "room.csv") == 0
     with admin.connect() as connection:
         limit = connection.execute(
             text("SELECT max_user_connections FROM mysql.user WHERE User = :user"),
             {"user": f"{prefix}_01"},
         ).scalar_one()
-    assert limit == 20
+    assert limit == 50
 
 
 def test_a_connection_limit_out_of_range_is_refused_before_anything_is_made(

@@ -39,7 +39,15 @@ def write_csv(path: Path, learners: list[Learner]) -> None:
         writer.writerows([[x.number, x.name, x.name, x.database_url] for x in learners])
 
 
+def check_csv(path: Path) -> None:
+    """Refuse, before anything is created, a CSV the passwords could not be written to."""
+    if path.is_symlink() or path.is_dir() or not path.parent.is_dir():
+        raise WorkshopError(f"--csv: {path} is not a file that can be written (nor a link)")
+
+
 def cmd_provision(args: argparse.Namespace) -> int:
+    csv_path = Path(args.csv or f"{args.prefix}-learners.csv").absolute()
+    check_csv(csv_path)
     engine = make_engine(args.admin_url)
     try:
         learners = provision(
@@ -48,7 +56,6 @@ def cmd_provision(args: argparse.Namespace) -> int:
         )  # fmt: skip
     finally:
         engine.dispose()
-    csv_path = Path(args.csv or f"{args.prefix}-learners.csv").resolve()
     write_csv(csv_path, learners)
     print_learners(learners, args.user_host, args.print_passwords)
     print(f"wrote {csv_path} ({len(learners)} learners, mode 0600): each learner's DATABASE_URL,")

@@ -315,3 +315,13 @@ def test_a_connection_limit_out_of_range_is_refused_before_anything_is_made(
         )
     assert "--max-connections: between 1 and 1000" in capsys.readouterr().err
     assert server_objects(admin, prefix) == ([], [])
+
+
+def test_a_csv_path_that_is_a_link_is_refused_before_any_learner_is_made(
+    admin_url, admin, prefix, tmp_path, capsys
+):
+    (tmp_path / "elsewhere.csv").write_text("")
+    (tmp_path / "room.csv").symlink_to(tmp_path / "elsewhere.csv")
+    assert provision(admin_url, prefix, 1, tmp_path / "room.csv") == 1
+    assert "--csv:" in capsys.readouterr().err
+    assert server_objects(admin, prefix) == ([], [])

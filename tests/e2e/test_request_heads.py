@@ -161,8 +161,17 @@ def served(request, tmp_path):
     database = f"sqlite:///{tmp_path / 'kit.db'}"
     server = ServerProcess(database, HTTP_PARSER=request.param, ACCESS_LOG="false").start()
     server.wait_ready()
+    server.parser = request.param  # type: ignore[attr-defined]
     yield server
     server.stop()
+
+
+def test_serve_runs_the_parser_http_parser_names(served):
+    """A lower-case method: a token h11 passes on (Starlette: 405), which httptools refuses."""
+    with connect(("127.0.0.1", served.port)) as connection:
+        connection.sendall(b"get /graphql HTTP/1.1\r\nHost: test\r\n\r\n")
+        status = answers(connection)[0][0]
+    assert status == {"h11": 405, "httptools": 400}[served.parser]
 
 
 def warm_up(address: tuple[str, int]) -> None:

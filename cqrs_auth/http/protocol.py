@@ -47,6 +47,7 @@ log = logging.getLogger("cqrs_auth.http")
 
 class KitProtocol(_Protocol):
     _head_timer: asyncio.TimerHandle | None = None
+    _head_refused = False  # a head past the limit waits for the answer before it
 
     def __init__(
         self, *args: Any, header_timeout: float, max_head_bytes: int, **kwargs: Any
@@ -60,6 +61,8 @@ class KitProtocol(_Protocol):
         self._wait_for_head()
 
     def on_response_complete(self) -> None:
+        if self._head_refused:
+            self.refuse_the_head()  # now that the answer before it is sent
         self._wait_for_head()  # before the next head, which a pipelining client has sent
         super().on_response_complete()
 
@@ -91,6 +94,12 @@ class KitProtocol(_Protocol):
             self.refuse(400, msg)
 
     def refuse_the_head(self) -> None:
+        """Answer 431 and close; behind a pipelined request still being answered, stop reading
+        and answer once that answer is sent (answers go out in the order of the requests)."""
+        if self.cycle is not None and not self.cycle.response_complete:
+            self._head_refused = True
+            self.flow.pause_reading()
+            return
         log.info("closing a connection: a request head larger than %d bytes", self.max_head_bytes)
         self.refuse(HEAD_TOO_LARGE, head_too_large_message(self.max_head_bytes))
 

@@ -48,14 +48,20 @@ def answers(connection: socket.socket, count: int = 1) -> list[tuple[int, bytes]
     return found
 
 
-def refusal(connection: socket.socket) -> tuple[int, dict, bool]:
-    """Status and JSON body of the one answer before the server closed; closed = True."""
+def until_closed(connection: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
     data = b""
     try:
         while chunk := connection.recv(65536):
             data += chunk
     except ConnectionResetError:  # the server closed with the rest of the head unread
         pass
+    return data
+
+
+def refusal(connection: socket.socket) -> tuple[int, dict, bool]:
+    """Status and JSON body of the one answer before the server closed; closed = True."""
+    data = until_closed(connection)
     head, _, body = data.partition(b"\r\n\r\n")
     assert b"connection: close" in head.lower(), data[:300]
     return int(head.split()[1]), json.loads(body), True
@@ -139,6 +145,17 @@ def test_a_head_past_the_limit_trickling_in_gets_431_and_the_connection_closes(s
         sent = trickle(connection, get(20 * MIB), 1024, 0.001)
         assert_refused_as_too_large(connection)
     assert sent < 20 * MIB  # the server did not wait for the rest
+
+
+def test_a_huge_head_pipelined_behind_a_small_request_is_refused_after_its_answer(server):
+    with connect(server.address) as connection:
+        thread = send_whole(connection, get(100) + get(4 * MIB))
+        data = until_closed(connection)
+        thread.join()
+    first, _, refusal = data.partition(b'{"data":{"__typename":"Query"}}')
+    assert first.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert refusal.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+    assert b"connection: close" in refusal
 
 
 def test_a_huge_request_line_is_refused_the_same_way(server):

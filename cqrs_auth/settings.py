@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     # `cqrs-auth serve`: uvicorn's line per request (up to ~0.1 ms of CPU each; behind a proxy
     # that logs requests, false saves it)
     ACCESS_LOG: bool = True
+    # `cqrs-auth serve`'s HTTP/1.1 parser: httptools (C, faster) or h11 (pure Python)
+    HTTP_PARSER: Literal["httptools", "h11"] = "httptools"
 
     RELAY_INTERVAL_SECONDS: float = Field(default=5.0, gt=0)  # the server's outbox relay
     RELAY_LEASE_SECONDS: float = Field(default=30.0, gt=0)  # how long a claim on an event holds
@@ -80,6 +82,8 @@ class Settings(BaseSettings):
     GRAPHQL_MAX_ROOT_FIELDS: int = Field(default=10, ge=1)
     MAX_JSON_DEPTH: int = Field(default=32, ge=4, le=200)
     HEADER_TIMEOUT_SECONDS: float = Field(default=10, gt=0)
+    # a request's head (request line and headers) larger than this is answered 431 (issue #18)
+    MAX_HEAD_BYTES: int = Field(default=32768, ge=4096, le=1048576)
     BODY_TIMEOUT_SECONDS: float = Field(default=20, gt=0)
 
     @model_validator(mode="after")

@@ -10,6 +10,7 @@ kit's request path.
 from __future__ import annotations
 
 import os
+import uuid
 from typing import TYPE_CHECKING
 
 from opentelemetry import trace
@@ -29,7 +30,8 @@ class TelemetryUnavailable(RuntimeError):
 
 
 def tracer_provider() -> TracerProvider:
-    """The global SDK tracer provider, set now (service.name `cqrs-auth`) if none was."""
+    """The global SDK tracer provider, set now (service.name `cqrs-auth`, and this process's
+    service.instance.id and process.pid) if none was."""
     try:
         from opentelemetry.sdk.resources import Resource
         from opentelemetry.sdk.trace import TracerProvider
@@ -41,7 +43,10 @@ def tracer_provider() -> TracerProvider:
     if not isinstance(current, trace.ProxyTracerProvider):
         raise TelemetryUnavailable(f"a non-SDK tracer provider is set: {type(current).__name__}")
     service = os.environ.get("OTEL_SERVICE_NAME", "cqrs-auth")
-    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    # each of `serve`'s workers is an instance of the service: a backend tells them apart
+    attributes = {"service.name": service, "service.instance.id": str(uuid.uuid4())}
+    resource = Resource.create({**attributes, "process.pid": os.getpid()})
+    provider = TracerProvider(resource=resource)
     trace.set_tracer_provider(provider)
     return provider
 

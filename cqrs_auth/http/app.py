@@ -3,8 +3,8 @@
 Status codes follow the GraphQL-over-HTTP spec: with `application/json` every well-formed
 request gets 200; with `application/graphql-response+json` a response without `data` (a parse,
 validation or variable error) gets 400. A mutation sent by GET gets 405. Every refusal at the
-HTTP level (400, 404, 405, 406, 408, 413, 415, 500) has a GraphQL-style JSON body whose error
-carries a code (errors.py).
+HTTP level (400, 404, 405, 406, 408, 413, 415, 431, 500) has a GraphQL-style JSON body whose
+error carries a code (errors.py).
 
 The executor is synchronous (graphql-core's `execute_sync`, the same one the notebooks use), so
 it runs in worker threads, never on the event loop, in a pool of a bounded number. The
@@ -39,6 +39,7 @@ import orjson
 from graphql import OperationType
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -49,6 +50,7 @@ from ..settings import worker_threads
 from .body import read_limited_body
 from .errors import HttpError, error_response, internal_error, starlette_http_error
 from .graphiql import graphiql_page, static_files
+from .head_limit import HeadLimit
 from .negotiation import GRAPHQL_RESPONSE_JSON, HTML, JSON, choose_media_type
 from .params import GraphQLParams, from_json_body, from_query_string
 
@@ -157,4 +159,5 @@ def create_app(kit: App, lifespan: Lifespan | None = None) -> Starlette:
             static_files(),
         ],
         exception_handlers={HTTPException: starlette_http_error, Exception: internal_error},
+        middleware=[Middleware(HeadLimit, max_head_bytes=kit.settings.MAX_HEAD_BYTES)],
     )

@@ -4,19 +4,30 @@ The assets (GraphiQL, React, ReactDOM; pinned versions with their licences) live
 `static/graphiql/`, fetched by `scripts/vendor-graphiql`; `static/start-graphiql.js` starts the
 editor with the prepared Signup / Login / Me operations. The page's Content-Security-Policy lets
 it load scripts and send requests to this server only.
+
+The assets go out with `X-Content-Type-Options: nosniff` (a browser runs a file only as the type
+it is sent as) and a short `Cache-Control`: their URLs do not carry the versions (those live in
+`static/graphiql/VERSIONS.txt`, and `start-graphiql.js` changes with the kit), so a long lifetime
+would keep an old file after an upgrade; for ASSET_MAX_AGE seconds a page reload asks for
+nothing, then the ETag makes each a 304. The licences (`LICENSE.react`, ...) have no extension
+a type can be guessed from: they go out as the text they are.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_PATH = "/static"
+ASSET_MAX_AGE = 300
+TEXT = "text/plain; charset=utf-8"
 
 GRAPHIQL_QUERY = """# Sign up, log in, then put the login's Authorization value into the
 # Headers tab as {"Authorization": "Bearer ..."} and ask for `me`.
@@ -87,5 +98,23 @@ def graphiql_page() -> HTMLResponse:
     return HTMLResponse(html, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
 
 
+class Assets(StaticFiles):
+    """Starlette's static files, with the headers and licence types above."""
+
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        if Path(full_path).name.startswith("LICENSE.") and response.status_code == 200:
+            response.headers["Content-Type"] = TEXT
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = f"public, max-age={ASSET_MAX_AGE}"
+        return response
+
+
 def static_files() -> Mount:
-    return Mount(STATIC_PATH, app=StaticFiles(directory=STATIC_DIR), name="static")
+    return Mount(STATIC_PATH, app=Assets(directory=STATIC_DIR), name="static")

@@ -6,8 +6,9 @@ processes (spawned, each a whole kit; the supervisor restarts one that dies, and
 SIGTERM stops them all). uvicorn's workers rather than gunicorn's: no other server to install
 and configure, the same options in one process or many, and it runs on every platform.
 
-The HTTP parser is named, not uvicorn's "auto": httptools, the faster of uvicorn's two (it comes
-with uvicorn[standard]); h11 is the tests' other choice. Both get the head time limit.
+The HTTP parser is named, not uvicorn's "auto": HTTP_PARSER, by default httptools, the faster of
+uvicorn's two (it comes with uvicorn[standard]); h11 is the other choice. Both get the head's
+time and size limits (protocol.py).
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ import uvicorn
 from .. import telemetry
 from ..bootstrap import App, bootstrap
 from .app import create_app
-from .protocol import kit_protocol
+from .protocol import protocol_options
 from .worker import drop_query_strings_from_the_access_log
 
-HTTP_PARSER = "httptools"
 WORKER_APP = "cqrs_auth.http.worker:create_worker_app"
 
 
@@ -45,10 +45,8 @@ def build_server(
     **uvicorn_options: Any,
 ) -> uvicorn.Server:
     """A server for one kit in this process (the tests run it in a thread); no relay."""
-    protocol = kit_protocol(http, kit.settings.HEADER_TIMEOUT_SECONDS)
-    config = uvicorn.Config(
-        create_app(kit), host=host, port=port, lifespan="off", http=protocol, **uvicorn_options
-    )
+    options = protocol_options(http, kit.settings) | uvicorn_options
+    config = uvicorn.Config(create_app(kit), host=host, port=port, lifespan="off", **options)
     drop_query_strings_from_the_access_log()
     return uvicorn.Server(config)
 
@@ -80,8 +78,8 @@ def serve(
         host=host,
         port=port,
         workers=count,
-        http=kit_protocol(HTTP_PARSER, kit.settings.HEADER_TIMEOUT_SECONDS),
         lifespan="on",
         access_log=kit.settings.ACCESS_LOG,
+        **protocol_options(kit.settings.HTTP_PARSER, kit.settings),
     )
     return 0

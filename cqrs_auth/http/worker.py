@@ -9,6 +9,11 @@ and stop with the app's lifespan, and stopping also writes the dispatch marks st
 sends the spans still queued. Migrations are not run here: `serve` applied them once before
 starting the workers.
 
+The exporter is set up before the kit starts: starting dispatches the events left undispatched
+(the relay's own work: a reset request's event, one whose process died, or one stored by the
+other worker while this one started), and with the exporter set up after, those dispatches made
+no spans at all: the relay's spans that never arrived with two workers.
+
 A worker started by uvicorn's supervisor asks Linux to send it SIGTERM when the supervisor dies,
 so that even a supervisor killed with SIGKILL leaves no worker behind.
 """
@@ -21,6 +26,7 @@ import multiprocessing
 import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 
@@ -31,6 +37,9 @@ from ..service.follower import ProjectionFollower
 from ..service.janitor import Janitor
 from ..service.relay import OutboxRelay
 from .app import create_app, worker_threads
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 OTHER_THREADS = 8  # the event loop's, the outbox relay's, the projection's, and a margin
 PR_SET_PDEATHSIG = 1  # prctl(2)
@@ -55,14 +64,15 @@ def drop_query_strings_from_the_access_log() -> None:
 
 def create_worker_app() -> Starlette:
     """uvicorn's app factory for `cqrs-auth serve` (settings from the environment)."""
-    return worker_app(bootstrap(MIGRATIONS_RUN=False))
+    tracing = telemetry.export_over_otlp() if telemetry.otlp_requested() else None
+    return worker_app(bootstrap(MIGRATIONS_RUN=False), tracing)
 
 
-def worker_app(kit: App) -> Starlette:
-    """The kit's ASGI app with what a server process runs beside it."""
+def worker_app(kit: App, tracing: TracerProvider | None = None) -> Starlette:
+    """The kit's ASGI app with what a server process runs beside it; `tracing`, the provider
+    exporting its spans, is shut down (its queue sent) when the app stops."""
     if multiprocessing.parent_process() is not None:
         end_with_the_supervisor()
-    tracing = telemetry.export_over_otlp() if telemetry.otlp_requested() else None
     settings = kit.settings
     threads = worker_threads(settings.HASH_CONCURRENCY, settings.HASH_QUEUE_SIZE)
     one_malloc_arena_per_thread(threads + settings.HASH_CONCURRENCY + OTHER_THREADS)
@@ -80,11 +90,13 @@ def worker_app(kit: App) -> Starlette:
         try:
             yield
         finally:
-            relay.stop()
-            follower.stop()
-            kit.close()
-            if tracing:
-                tracing.shutdown()  # sends the spans still queued
+            try:
+                relay.stop()  # joins its thread: no relay span ends after the provider
+                follower.stop()
+                kit.close()
+            finally:
+                if tracing:
+                    tracing.shutdown()  # sends the spans still queued
 
     return create_app(kit, lifespan=lifespan)
 

@@ -6,9 +6,10 @@ MySQL, and what they did with it.
     cqrs-auth workshop progress --admin-url mysql+pymysql://admin:pw@db-host/ [--json|--serve 8000]
 
 The admin URL may also come from WORKSHOP_ADMIN_URL (then its password is not in the shell's
-history). Provision prints learner -> DATABASE_URL and writes it to a CSV readable by you only;
-teardown drops exactly what provision recorded for the prefix; progress shows each learner's
-exercises (progress.py).
+history). Provision writes each learner's DATABASE_URL (with its password) to a CSV readable by
+you only, and prints learner -> database and user, and where the CSV is: the terminal may be on
+the projector. `--print-passwords` prints the URLs too. Teardown drops exactly what provision
+recorded for the prefix; progress shows each learner's exercises (progress.py).
 """
 
 from __future__ import annotations
@@ -21,15 +22,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..adapters.db import make_engine
-from .learners import Learner, provision, teardown
+from .learners import DEFAULT_MAX_CONNECTIONS, Account, Learner, provision, teardown
 from .progress import cmd_progress
 from .registry import WorkshopError
 
 
 def write_csv(path: Path, learners: list[Learner]) -> None:
-    """Append to the CSV (a header first when it is new), readable by its owner only."""
-    is_new = not path.exists()
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    """Append to the CSV (a header first when it is new or empty), readable by its owner only
+    (an old file's mode too; a symbolic link is refused)."""
+    is_new = not path.exists() or path.stat().st_size == 0
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags, 0o600)
+    if hasattr(os, "fchmod"):
+        os.fchmod(descriptor, 0o600)
     with open(descriptor, "a", newline="") as out:
         writer = csv.writer(out)
         if is_new:
@@ -37,23 +42,40 @@ def write_csv(path: Path, learners: list[Learner]) -> None:
         writer.writerows([[x.number, x.name, x.name, x.database_url] for x in learners])
 
 
+def check_csv(path: Path) -> None:
+    """Refuse, before anything is created, a CSV the passwords could not be written to."""
+    if path.is_symlink() or path.is_dir() or not path.parent.is_dir():
+        raise WorkshopError(f"--csv: {path} is not a file that can be written (nor a link)")
+
+
 def cmd_provision(args: argparse.Namespace) -> int:
+    csv_path = Path(args.csv or f"{args.prefix}-learners.csv").absolute()
+    check_csv(csv_path)
     engine = make_engine(args.admin_url)
     try:
         learners = provision(
             engine, args.admin_url, learners=args.learners, prefix=args.prefix,
-            user_host=args.user_host, learner_host=args.learner_host,
+            account=Account(args.user_host, args.max_connections), learner_host=args.learner_host,
         )  # fmt: skip
     finally:
         engine.dispose()
-    csv_path = Path(args.csv or f"{args.prefix}-learners.csv")
     write_csv(csv_path, learners)
-    width = max(len(x.name) for x in learners)
-    print(f"{'learner':<{width}}  DATABASE_URL")
-    for learner in learners:
-        print(f"{learner.name:<{width}}  {learner.database_url}")
-    print(f"wrote {csv_path} ({len(learners)} learners): it holds passwords, keep it to yourself")
+    print_learners(learners, args.user_host, args.print_passwords)
+    print(f"wrote {csv_path} ({len(learners)} learners, mode 0600): each learner's DATABASE_URL,")
+    print("with their password; keep it to yourself and hand each learner their own line")
     return 0
+
+
+def print_learners(learners: list[Learner], user_host: str, with_urls: bool) -> None:
+    """learner -> database and user; their URLs (with the passwords) only when asked."""
+    rows = [["learner", "database", "user"] + (["DATABASE_URL"] if with_urls else [])]
+    for x in learners:
+        rows.append([str(x.number), x.name, f"{x.name}@{user_host}"])
+        rows[-1] += [x.database_url] if with_urls else []
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
 
 
 def cmd_teardown(args: argparse.Namespace) -> int:
@@ -93,6 +115,14 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     provision_parser.add_argument("--csv", help="default: PREFIX-learners.csv")
     provision_parser.add_argument("--user-host", default="%", help="hosts learners connect from")
     provision_parser.add_argument("--learner-host", help="server host in the learners' URLs")
+    provision_parser.add_argument(
+        "--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS,
+        help=f"connections each learner may hold at once (default {DEFAULT_MAX_CONNECTIONS})",
+    )  # fmt: skip
+    provision_parser.add_argument(
+        "--print-passwords", action="store_true",
+        help="also print each DATABASE_URL, password and all (default: the CSV only)",
+    )  # fmt: skip
     provision_parser.set_defaults(func=guarded(cmd_provision))
     teardown_parser = actions.add_parser("teardown", help="remove what provision created")
     teardown_parser.set_defaults(func=guarded(cmd_teardown))

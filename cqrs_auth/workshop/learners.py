@@ -1,10 +1,12 @@
 """One database and one user per learner on a MySQL/MariaDB server, and their removal.
 
 Each learner `<prefix>_NN` gets a database and a user of that name with a random password and
-ALL PRIVILEGES on that database only (no GRANT OPTION, nothing on any other database), so no
-learner can read or wipe another's tables. Names are checked before anything is created; a
-name that already exists is refused, never taken over. If creating fails half-way, what this
-run created is removed again.
+ALL PRIVILEGES on that database only (no GRANT OPTION, nothing on any other database, the
+name's `_` escaped so that it matches no other: names.py), so no learner can read or wipe
+another's tables or create a database; and at most `max_connections` connections at once, so
+no learner can take the server's. Names are checked before anything is created; a name that
+already exists is refused, never taken over. If creating fails half-way, what this run created
+is removed again.
 """
 
 from __future__ import annotations
@@ -14,15 +16,15 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, bindparam, text
-from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
+from .names import check_names, grant_target, learner_name, learner_url
 from .registry import Created, Registry, WorkshopError
 
-PREFIX = re.compile(r"[a-z][a-z0-9_]{0,19}")
-USER_HOST = re.compile(r"[A-Za-z0-9.%_:-]{1,255}")
-MAX_LEARNERS = 500  # in one run
 MAX_NUMBER = 999  # names are PREFIX_01 ... PREFIX_999
+# per learner: a chapter's kit holds 2 connections, and chapter 5's `cqrs-auth serve` 2 per
+# worker, one worker per core of the learner's machine (measured on MariaDB)
+DEFAULT_MAX_CONNECTIONS = 50
 
 
 @dataclass(frozen=True)
@@ -32,36 +34,33 @@ class Learner:
     database_url: str
 
 
-def check_names(prefix: str, learners: int, user_host: str) -> None:
-    if not PREFIX.fullmatch(prefix):
-        raise WorkshopError("--prefix: a lower-case letter, then up to 19 of a-z, 0-9, _")
-    if not 1 <= learners <= MAX_LEARNERS:
-        raise WorkshopError(f"--learners: between 1 and {MAX_LEARNERS}")
-    if not USER_HOST.fullmatch(user_host):
-        raise WorkshopError("--user-host: a host name, an address or a pattern such as %")
+@dataclass(frozen=True)
+class Account:
+    """How each learner's user is made: the hosts it may connect from, its connection limit."""
+
+    host: str = "%"
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
 
 
 def provision(
-    engine: Engine, admin_url: str, *, learners: int, prefix: str, user_host: str = "%",
+    engine: Engine, admin_url: str, *, learners: int, prefix: str, account: Account = Account(),
     learner_host: str | None = None,
 ) -> list[Learner]:  # fmt: skip
     """Create `learners` more learners; numbering goes on after those provisioned before."""
-    check_names(prefix, learners, user_host)
+    check_names(prefix, learners, account.host, account.max_connections)
     registry = Registry(engine, prefix)
     known = registry.entries() if registry.exists() else None
     first = max((c.learner for c in known or []), default=0) + 1
     if first + learners - 1 > MAX_NUMBER:
         raise WorkshopError(f"--learners: at most {MAX_NUMBER} per prefix; use another --prefix")
-    names = [f"{prefix}_{number:02d}" for number in range(first, first + learners)]
+    names = [learner_name(prefix, number) for number in range(first, first + learners)]
     _refuse_existing(engine, names)
     if known is None:
         registry.create()
     made: list[Created] = []
     try:
         return [
-            _create_learner(
-                engine, registry, made, number, name, user_host, admin_url, learner_host
-            )
+            _create_learner(engine, registry, made, number, name, account, admin_url, learner_host)
             for number, name in enumerate(names, start=first)
         ]
     except DBAPIError as error:
@@ -85,9 +84,9 @@ def teardown(engine: Engine, *, prefix: str) -> list[Created]:
 
 def _create_learner(
     engine: Engine, registry: Registry, made: list[Created], number: int, name: str,
-    user_host: str, admin_url: str, learner_host: str | None,
+    account: Account, admin_url: str, learner_host: str | None,
 ) -> Learner:  # fmt: skip
-    password = secrets.token_urlsafe(18)
+    password, user_host = secrets.token_urlsafe(18), account.host
     with engine.connect() as connection:
         connection.exec_driver_sql(
             f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
@@ -95,25 +94,19 @@ def _create_learner(
         made.append(Created("database", name, "", number))
         registry.record(made[-1])
         connection.execute(
-            text("CREATE USER :user@:host IDENTIFIED BY :password"),
+            text(
+                "CREATE USER :user@:host IDENTIFIED BY :password"
+                f" WITH MAX_USER_CONNECTIONS {int(account.max_connections)}"
+            ),
             {"user": name, "host": user_host, "password": password},
         )
         made.append(Created("user", name, user_host, number))
         registry.record(made[-1])
         connection.execute(
-            text(f"GRANT ALL PRIVILEGES ON `{name}`.* TO :user@:host"),
+            text(f"GRANT ALL PRIVILEGES ON {grant_target(name)} TO :user@:host"),
             {"user": name, "host": user_host},
         )
     return Learner(number, name, learner_url(admin_url, name, password, learner_host))
-
-
-def learner_url(admin_url: str, name: str, password: str, host: str | None) -> str:
-    admin = make_url(admin_url)
-    url = URL.create(
-        "mysql+pymysql", username=name, password=password,
-        host=host or admin.host, port=admin.port or 3306, database=name,
-    )  # fmt: skip
-    return url.render_as_string(hide_password=False)
 
 
 def _refuse_existing(engine: Engine, names: list[str]) -> None:

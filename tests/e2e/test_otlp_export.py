@@ -2,7 +2,9 @@
 
 A tiny OTLP/HTTP receiver on 127.0.0.1 decodes what arrives with opentelemetry-proto, as Jaeger
 or Tempo would; the server runs a signup, a login, a wrong login and `me`, then stops (which
-flushes the spans still queued).
+flushes the spans still queued). With two workers, the relay's spans of both arrive: also those
+of the events each worker dispatches as it starts (they were lost when the exporter was set up
+after the start).
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import os
 import subprocess
 import sys
 import threading
+import time
+import uuid
+from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,8 +26,15 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceResponse,
 )
 
+from cqrs_auth import UserCreatedEvent, bootstrap
+from cqrs_auth.adapters.db import make_engine
+from cqrs_auth.adapters.event_store import EventStore
+
 from .helpers import LOGIN, PASSWORD, SIGNUP
+from .processes import ServerProcess
 from .test_cli_serve import _free_port, _wait_for_server
+from .test_serve_workers import workers_of
+from .test_servers_on_one_database import wait_until_all_dispatched
 
 ME = "query Me { me { username } }"
 
@@ -71,6 +83,63 @@ def run_requests(url: str) -> str:
     me = httpx.post(url, json={"query": ME}, headers={"Authorization": authorization})
     assert me.json() == {"data": {"me": {"username": "ada"}}}
     return authorization
+
+
+def spans_of(bodies: list[bytes]) -> Iterator[tuple[dict[str, object], object]]:
+    """Each span received, with its resource's attributes."""
+    for body in bodies:
+        for resource_spans in ExportTraceServiceRequest.FromString(body).resource_spans:
+            resource = {a.key: a.value for a in resource_spans.resource.attributes}
+            for scope_spans in resource_spans.scope_spans:
+                for span in scope_spans.spans:
+                    yield resource, span
+
+
+def store_undispatched(engine, count: int, pause: float = 0.0) -> list[str]:
+    """Commit `count` events nobody dispatches (as a process that died at once); their ids."""
+    ids = []
+    for _ in range(count):
+        user_id = str(uuid.uuid4())
+        event = UserCreatedEvent(user_id=user_id, username=user_id, email=f"{user_id}@example.org")
+        with engine.begin() as connection:
+            EventStore(connection).append(event)
+        ids.append(event.event_id)
+        time.sleep(pause)
+    return ids
+
+
+def test_with_two_workers_every_event_the_relays_dispatch_arrives_as_spans_from_both(
+    database_url: str, receiver: tuple[str, list[bytes]]
+):
+    endpoint, bodies = receiver
+    bootstrap(database_url).close()  # the tables
+    engine = make_engine(database_url)
+    left_before_start = store_undispatched(engine, 10)  # for the start of the first worker
+    server = ServerProcess(
+        database_url, workers=2, RELAY_INTERVAL_SECONDS=0.2, RELAY_LEASE_SECONDS=5,
+        OTEL_EXPORTER_OTLP_ENDPOINT=endpoint, OTEL_BSP_SCHEDULE_DELAY=100, ACCESS_LOG="false",
+    )  # fmt: skip
+    try:
+        server.start().wait_ready()
+        time.sleep(2)  # the second worker finishes starting
+        workers = workers_of(server)
+        left_while_running = store_undispatched(engine, 30, pause=0.1)  # for either relay
+        wait_until_all_dispatched(engine)
+    finally:
+        server.stop()
+        engine.dispose()
+    published: Counter[str] = Counter()
+    senders: Counter[int] = Counter()
+    for resource, span in spans_of(bodies):
+        if span.name == "EventBus.publish":
+            attributes = {a.key: a.value.string_value for a in span.attributes}
+            published[attributes["cqrs.event_id"]] += 1
+            senders[resource["process.pid"].int_value] += 1
+    expected = left_before_start + left_while_running
+    assert {event_id: published[event_id] for event_id in expected} == dict.fromkeys(expected, 1), (
+        server.log()
+    )
+    assert set(senders) == workers and min(senders.values()) >= 1, senders
 
 
 def test_serve_exports_the_spans_of_each_request_over_otlp_without_a_secret(

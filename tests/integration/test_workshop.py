@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 from conftest import REQUIRE_MYSQL
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from cqrs_auth import CreateUserCommand
 from cqrs_auth.adapters.db import make_engine
@@ -28,6 +30,7 @@ from cqrs_auth.workshop import learners as learners_module
 pytestmark = pytest.mark.mysql
 PASSWORD = "correct horse battery staple"
 ACCESS_DENIED = {1044, 1142}  # to a database; to a table
+TOO_MANY_CONNECTIONS = 1226  # ER_USER_LIMIT_REACHED: max_user_connections
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +58,10 @@ def prefix(admin_url: str) -> Iterator[str]:
     main(["workshop", "teardown", "--admin-url", admin_url, "--prefix", name])
 
 
-def provision(admin_url: str, prefix: str, learners: int, csv_path: Path) -> int:
+def provision(admin_url: str, prefix: str, learners: int, csv_path: Path, *options: str) -> int:
     return main(
         ["workshop", "provision", "--admin-url", admin_url, "--prefix", prefix,
-         "--learners", str(learners), "--csv", str(csv_path)]
+         "--learners", str(learners), "--csv", str(csv_path), *options]
     )  # fmt: skip
 
 
@@ -101,19 +104,24 @@ def denied(url: str, statement: str) -> int:
         engine.dispose()
 
 
-def test_five_learners_get_a_table_and_a_private_csv_whose_urls_each_run_a_chapter(
+def test_five_learners_get_a_private_csv_whose_urls_each_run_a_chapter_and_no_password_is_shown(
     admin_url, prefix, tmp_path, capsys, monkeypatch
 ):
     csv_path = tmp_path / "room.csv"
     assert provision(admin_url, prefix, 5, csv_path) == 0
-    printed = capsys.readouterr().out.splitlines()
+    printed = capsys.readouterr().out
     rows = list(csv.DictReader(csv_path.open()))
     names = [f"{prefix}_0{n}" for n in range(1, 6)]
     assert [row["database"] for row in rows] == names
-    assert printed[0].split() == ["learner", "DATABASE_URL"]
-    assert [line.split() for line in printed[1:6]] == [
-        [row["database"], row["DATABASE_URL"]] for row in rows
+    lines = printed.splitlines()
+    assert lines[0].split() == ["learner", "database", "user"]
+    assert [line.split() for line in lines[1:6]] == [
+        [str(n), name, f"{name}@%"] for n, name in enumerate(names, start=1)
     ]
+    assert f"wrote {csv_path} (5 learners, mode 0600)" in printed
+    for row in rows:
+        password = make_url(row["DATABASE_URL"]).password
+        assert password and password not in printed
     assert stat.S_IMODE(csv_path.stat().st_mode) == 0o600
     assert len({row["DATABASE_URL"] for row in rows}) == 5
     for number, row in enumerate(rows, start=1):
@@ -212,3 +220,108 @@ def test_numbers_past_the_last_a_name_may_carry_are_refused_before_anything_is_m
     assert provision(admin_url, prefix, 2, tmp_path / "room.csv") == 1
     assert "at most 3 per prefix" in capsys.readouterr().err
     assert len(server_objects(admin, prefix)[1]) == 2
+
+
+def test_print_passwords_prints_each_url_and_the_csv_stays_private_even_if_it_was_not(
+    admin_url, prefix, tmp_path, capsys
+):
+    csv_path = tmp_path / "room.csv"
+    csv_path.write_text("")
+    csv_path.chmod(0o644)
+    assert provision(admin_url, prefix, 2, csv_path, "--print-passwords") == 0
+    lines = capsys.readouterr().out.splitlines()
+    urls = [row["DATABASE_URL"] for row in csv.DictReader(csv_path.open())]
+    assert lines[0].split() == ["learner", "database", "user", "DATABASE_URL"]
+    assert [line.split()[-1] for line in lines[1:3]] == urls
+    assert stat.S_IMODE(csv_path.stat().st_mode) == 0o600
+
+
+@pytest.fixture
+def two_rooms(admin_url: str) -> Iterator[tuple[str, str]]:
+    """Two prefixes that differ only where `_` stands: `ws.._a` and `ws..xa`, whose learners
+    `ws.._a_01` and `ws..xa_01` an unescaped grant's `_` would both match."""
+    base = f"ws{secrets.token_hex(2)}"
+    rooms = (f"{base}_a", f"{base}xa")
+    yield rooms
+    for room in rooms:
+        main(["workshop", "teardown", "--admin-url", admin_url, "--prefix", room])
+
+
+def learner_of(admin_url: str, room: str, tmp_path: Path, *options: str) -> str:
+    csv_path = tmp_path / f"{room}.csv"
+    assert provision(admin_url, room, 1, csv_path, *options) == 0
+    return next(csv.DictReader(csv_path.open()))["DATABASE_URL"]
+
+
+def test_a_learner_cannot_touch_a_database_whose_name_their_grant_would_match_as_a_pattern(
+    admin_url, admin, two_rooms, tmp_path
+):
+    ours, theirs = two_rooms
+    learner = learner_of(admin_url, ours, tmp_path)
+    other = learner_of(admin_url, theirs, tmp_path)
+    engine = make_engine(other)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE notes (line VARCHAR(50))"))
+    engine.dispose()
+    target = f"`{theirs}_01`"
+    assert denied(learner, f"CREATE TABLE {target}.mine (line VARCHAR(50))") in ACCESS_DENIED
+    assert denied(learner, f"SHOW TABLES FROM {target}") in ACCESS_DENIED
+    assert denied(learner, f"SELECT * FROM {target}.notes") in ACCESS_DENIED
+    assert denied(learner, f"DROP TABLE {target}.notes") in ACCESS_DENIED
+    assert denied(learner, f"DROP DATABASE {target}") in ACCESS_DENIED
+    base = ours.removesuffix("_a")
+    for name in (f"{base}0a101", f"{base}zaz01"):  # both match `{base}_a_01` as a pattern
+        assert denied(learner, f"CREATE DATABASE `{name}`") in ACCESS_DENIED, name
+    databases = server_objects(admin, base)[0]  # nothing created beside each room's own
+    assert databases == sorted(
+        [f"{ours}_01", f"{ours}_workshop", f"{theirs}_01", f"{theirs}_workshop"]
+    )
+    with make_engine(other).connect() as connection:  # their table is still there
+        assert connection.execute(text("SELECT COUNT(*) FROM notes")).scalar_one() == 0
+
+
+def test_a_learner_holds_at_most_max_connections_at_once(admin_url, prefix, tmp_path):
+    learner = learner_of(admin_url, prefix, tmp_path, "--max-connections", "3")
+    engine = create_engine(learner, poolclass=NullPool)  # each connect() a new connection
+    held = [engine.connect() for _ in range(3)]
+    try:
+        with pytest.raises(DBAPIError) as refused:
+            engine.connect()
+        assert refused.value.orig.args[0] == TOO_MANY_CONNECTIONS
+        held.pop().close()
+        engine.connect().close()  # one given back: one may come
+    finally:
+        for connection in held:
+            connection.close()
+        engine.dispose()
+
+
+def test_the_default_connection_limit_is_fifty(admin_url, admin, prefix, tmp_path):
+    assert provision(admin_url, prefix, 1, tmp_path / "room.csv") == 0
+    with admin.connect() as connection:
+        limit = connection.execute(
+            text("SELECT max_user_connections FROM mysql.user WHERE User = :user"),
+            {"user": f"{prefix}_01"},
+        ).scalar_one()
+    assert limit == 50
+
+
+def test_a_connection_limit_out_of_range_is_refused_before_anything_is_made(
+    admin_url, admin, prefix, tmp_path, capsys
+):
+    for limit in ("0", "1001"):
+        assert (
+            provision(admin_url, prefix, 1, tmp_path / "room.csv", "--max-connections", limit) == 1
+        )
+    assert "--max-connections: between 1 and 1000" in capsys.readouterr().err
+    assert server_objects(admin, prefix) == ([], [])
+
+
+def test_a_csv_path_that_is_a_link_is_refused_before_any_learner_is_made(
+    admin_url, admin, prefix, tmp_path, capsys
+):
+    (tmp_path / "elsewhere.csv").write_text("")
+    (tmp_path / "room.csv").symlink_to(tmp_path / "elsewhere.csv")
+    assert provision(admin_url, prefix, 1, tmp_path / "room.csv") == 1
+    assert "--csv:" in capsys.readouterr().err
+    assert server_objects(admin, prefix) == ([], [])

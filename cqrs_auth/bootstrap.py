@@ -25,8 +25,10 @@ from .auth.local_strategy import LocalStrategy
 from .auth.passwords import PasswordHasher
 from .auth.tokens import TokenService
 from .domain.commands import (
+    ChangePasswordCommand,
     CreateUserCommand,
     LockAccountCommand,
+    LogoutCommand,
     PerformLoginCommand,
     RequestPasswordResetCommand,
     ResetPasswordCommand,
@@ -42,7 +44,7 @@ from .domain.events import (
     UserLoginFailedEvent,
 )
 from .domain.queries import GetUserActivityQuery, GetUserQuery
-from .service import handlers, login, password_reset, reset_mails, sagas
+from .service import handlers, login, password_reset, reset_mails, sagas, sessions
 from .service.buses import CommandBus, EventBus, QueryBus
 from .service.dispatcher import EventDispatcher
 from .service.event_handlers import UserCreatedHandler
@@ -161,11 +163,14 @@ def bootstrap(
         return UnitOfWork(engine, dispatcher.dispatch, dispatcher.lease)
 
     command_bus.register(CreateUserCommand, handlers.CreateUserHandler(uow, hasher, settings))
+    login_handler = login.PerformLoginHandler(
+        uow, hasher, tokens, settings, reader=partial(reading, read_engine)
+    )
+    command_bus.register(PerformLoginCommand, login_handler)
+    command_bus.register(LogoutCommand, sessions.LogoutHandler(uow, tokens))
     command_bus.register(
-        PerformLoginCommand,
-        login.PerformLoginHandler(
-            uow, hasher, tokens, settings, reader=partial(reading, read_engine)
-        ),
+        ChangePasswordCommand,
+        sessions.ChangePasswordHandler(uow, hasher, tokens, login_handler.attempts, settings),
     )
     command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(uow))
     command_bus.register(LockAccountCommand, login.LockAccountHandler(uow, settings))

@@ -156,7 +156,9 @@ class PasswordResetEmailSentEvent(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class PasswordChangedEvent(Event):
-    """A user set a new password with a reset token."""
+    """A user set a new password: with a reset token, or logged in with changePassword (issue
+    18 reuses this event: the fact and its consequences are the same). Every session of the
+    account ended with it."""
 
     user_id: str
     email: str
@@ -173,6 +175,20 @@ class PasswordChangedEmailSentEvent(Event):
     user_id: str
     email: str
     mail_id: str
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.user_id
+
+
+# Beyond the tutorial: sessions you can end (issue 18). No event holds a token or its id.
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserLoggedOutEvent(Event):
+    """A session ended by a logout with its token; the account's other sessions stay open."""
+
+    user_id: str
 
     @property
     def aggregate_id(self) -> str:

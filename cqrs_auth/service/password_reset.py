@@ -4,7 +4,8 @@
         ─► PasswordResetRequestedEvent, left in the outbox for the relay
         ─► saga ─► SendPasswordResetEmailCommand ─► token + mail (reset_mails.py)
     resetPassword ─► ResetPasswordCommand ─► ResetPasswordHandler
-        ─► new hash, token used, failures and lock cleared ─► PasswordChangedEvent
+        ─► new hash, every session ended, token used, failures and lock cleared
+        ─► PasswordChangedEvent
         ─► saga ─► SendPasswordChangedEmailCommand ─► mail (reset_mails.py)
 
 A request does the same work for every email, with or without an account: it counts the
@@ -81,7 +82,7 @@ class ResetPasswordHandler:
         with self.uow() as uow:
             if not uow.reset_tokens.use(token_hash, utcnow()):
                 raise invalid_token()  # another reset used it meanwhile, or it just expired
-            uow.users.update_password_hash(user.user_id, new_hash)
+            uow.users.change_password(user.user_id, new_hash)  # every session ends
             uow.login_failures.clear(rules.parse_email(user.email).normalised)
             uow.add_event(PasswordChangedEvent(user_id=user.user_id, email=user.email))
             uow.commit()

@@ -39,6 +39,7 @@ from ..domain.events import (
     PasswordResetRequestedEvent,
     UserCreatedEvent,
     UserLoggedInEvent,
+    UserLoggedOutEvent,
     UserLoginFailedEvent,
 )
 from ..domain.queries import GetUserActivityQuery
@@ -75,6 +76,8 @@ def apply(event: Event, rows: UserActivityRows) -> None:
             rows.reset_requested(event.email, event.occurred_at)
         case PasswordChangedEvent():
             rows.password_changed(event.user_id, event.occurred_at)
+        case UserLoggedOutEvent():
+            rows.logged_out(event.user_id, event.occurred_at)
 
 
 class UserActivityProjector:

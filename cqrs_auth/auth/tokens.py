@@ -54,12 +54,12 @@ class TokenService:
         }
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
-    @traced("TokenService.verify")
     def verify(self, token: str) -> str:
         """Return the user id a valid token names; raise NotAuthenticated otherwise. (Whether
         its session is still open is the database's to say: see the module's docstring.)"""
         return self.claims(token).user_id
 
+    @traced("TokenService.verify")
     def claims(self, token: str) -> Session:
         """The claims of a valid token; raise NotAuthenticated otherwise."""
         claims = self._claims(token)

@@ -130,14 +130,19 @@ class AccountLockedEvent(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class PasswordResetRequestedEvent(Event):
-    """A reset was asked for an email (normalised), whether or not an account has it: the request
-    does the same work either way, and the saga finds out later whether there is a user."""
+    """A reset was asked for an email, under the rate limit. Stored for every email, with or
+    without an account, so that a request does the same work either way (no oracle); but the
+    email itself is kept only when an account has it (issue 18): `email` is the account's
+    normalised email, or "" for an email nobody has. `email_key` (an HMAC of the email asked
+    about, auth/reset_tokens.py) keys the event either way. (Events stored before issue 18 have
+    the email asked about and no key.)"""
 
     email: str
+    email_key: str = ""
 
     @property
     def aggregate_id(self) -> str:
-        return self.email
+        return self.email_key or self.email
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -72,7 +72,7 @@ def apply(event: Event, rows: UserActivityRows) -> None:
             rows.login_failed(event.email)
         case AccountLockedEvent():
             rows.locked(event.email, datetime.fromisoformat(event.locked_until))
-        case PasswordResetRequestedEvent():
+        case PasswordResetRequestedEvent() if event.email:
             rows.reset_requested(event.email, event.occurred_at)
         case PasswordChangedEvent():
             rows.password_changed(event.user_id, event.occurred_at)

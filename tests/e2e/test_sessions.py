@@ -82,3 +82,21 @@ def test_reset_password_refuses_every_token_issued_before_it(client):
     assert reset(client, relay_and_read_the_token(client)) == {"data": {"resetPassword": True}}
     assert unauthenticated(client, token)
     assert works(client, token_of(login(client, password=NEW_PASSWORD)))
+
+
+def test_two_change_password_fields_in_one_document_are_refused_before_any_hash(client):
+    signup(client)
+    token = token_of(login(client))
+    arguments = f'password: "{NEW_PASSWORD}", passwordConfirm: "{NEW_PASSWORD}"'
+    calls = client.kit.hasher.calls
+    result = client.execute(
+        f"""mutation {{
+          a: changePassword(currentPassword: "guess one", {arguments}) {{ user }}
+          b: changePassword(currentPassword: "guess two", {arguments}) {{ user }}
+        }}""",
+        token=token,
+    )
+    error = only_error(result)
+    assert "At most one 'changePassword' field" in error["message"]
+    assert error["extensions"] == {"code": "ONCE_PER_REQUEST"}
+    assert client.kit.hasher.calls == calls and works(client, token)

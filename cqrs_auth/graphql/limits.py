@@ -1,9 +1,10 @@
 """Abuse limits as validation rules: they run on the parsed document, before any resolver.
 
 - At most one `login`, `signup`, `changePassword` (and each reset mutation) per document.
-  Aliases, fragments and `@skip`/`@include` cannot get around it: every occurrence counts, whatever its alias or
-  directives, and fragment spreads are followed (each fragment counted once, memoised, so
-  nesting cannot blow up; a cycle counts as nothing more, NoFragmentCyclesRule reports it).
+  Aliases, fragments and `@skip`/`@include` cannot get around it: every occurrence counts,
+  whatever its alias or directives, and fragment spreads are followed (each fragment counted
+  once, memoised, so nesting cannot blow up; a cycle counts as nothing more,
+  NoFragmentCyclesRule reports it).
   Without this one request could try many passwords and run many slow hashes.
 - At most GRAPHQL_MAX_ROOT_FIELDS root fields per document, counted the same way: each is a
   resolver call (a `me` is a database lookup), and 166 aliased `me` fit in 1,000 tokens.

@@ -106,7 +106,7 @@ class UserRepository:
         """Store the hash of a new password and move the session version on, in one statement:
         every token issued before is refused from the commit on. With `in_version`, only if the
         version still is that one (False if another change came first)."""
-        params = {"key": uuid.UUID(user_id).bytes, "hash": password_hash}
+        params: dict[str, object] = {"key": uuid.UUID(user_id).bytes, "hash": password_hash}
         if in_version is None:
             return self.connection.execute(NEW_PASSWORD, params).rowcount == 1
         params["version"] = in_version

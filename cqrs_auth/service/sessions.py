@@ -63,7 +63,7 @@ class ChangePasswordHandler:
             passwordConfirm=command.passwordConfirm,
         )
         session = self.tokens.claims(command.token)
-        with self.uow() as uow:
+        with self.attempts.reader() as uow:
             user = uow.sessions.user(session)
         password = self._new_password(command, user)
         self._check_current(user, command.currentPassword)

@@ -5,6 +5,7 @@ read model shows."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -147,3 +148,32 @@ def test_a_rehash_at_login_leaves_the_sessions_open(app):
     with app.engine.connect() as connection:
         assert connection.scalar(select(users.c.sessionVersion)) == version
     assert me(app, token)["data"]["me"]["username"] == "ada"
+
+
+def test_of_logouts_racing_with_one_token_exactly_one_ends_the_session(app):
+    token = token_of(app)
+    barrier = threading.Barrier(6, timeout=60)
+    answers: list[dict[str, Any]] = []
+
+    def log_out() -> None:
+        barrier.wait()
+        answers.append(app.graphql(LOGOUT, token=token))
+
+    threads = [threading.Thread(target=log_out) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(str(answer.get("data")) for answer in answers).count("{'logout': True}") == 1
+    assert sum(codes(answer) == ["UNAUTHENTICATED"] for answer in answers) == 5
+    assert count(app, ended_sessions) == 1
+    assert event_types(app).count("UserLoggedOutEvent") == 1
+
+
+def test_a_token_for_no_account_reads_no_user_and_ends_nothing(app):
+    for subject in ("00000000-0000-4000-8000-000000000000", "not-a-uuid"):
+        token = app.tokens.issue(subject)
+        assert app.graphql(ME, token=token) == {"data": {"me": None}}
+        assert codes(app.graphql(LOGOUT, token=token)) == ["UNAUTHENTICATED"]
+        assert codes(change(app, token)) == ["UNAUTHENTICATED"]
+    assert count(app, ended_sessions) == 0

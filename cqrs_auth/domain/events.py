@@ -52,6 +52,13 @@ class Event:
         """The thing the event is about: a user's id, or an email for login events."""
         raise NotImplementedError
 
+    @property
+    def needs_dispatch(self) -> bool:
+        """Whether a handler or a saga may have work to do for the event. One that cannot is
+        stored as dispatched already, so the relay never claims it; the read model still reads
+        it from the log, in order, with the others."""
+        return True
+
     def payload(self) -> dict[str, Any]:
         return {
             _camel(f.name): getattr(self, f.name)
@@ -143,6 +150,12 @@ class PasswordResetRequestedEvent(Event):
     @property
     def aggregate_id(self) -> str:
         return self.email_key or self.email
+
+    @property
+    def needs_dispatch(self) -> bool:
+        """Only with an account: a flood of requests for emails nobody has gives the relay no
+        work to do, so it cannot delay anybody's mail."""
+        return bool(self.email)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -106,6 +106,12 @@ def test_a_request_for_an_email_nobody_has_asks_the_saga_for_nothing():
     assert list(sagas.password_reset_requested(PasswordResetRequestedEvent(email=""))) == []
 
 
+def test_only_a_request_for_an_account_needs_a_dispatch():
+    assert PasswordResetRequestedEvent(email="", email_key="k" * 64).needs_dispatch is False
+    assert PasswordResetRequestedEvent(email="ada@example.org").needs_dispatch is True
+    assert UserCreatedEvent(user_id="u-1", username="ada", email="ada@example.org").needs_dispatch
+
+
 def test_a_request_event_is_keyed_by_its_email_key_and_old_ones_by_their_email():
     assert PasswordResetRequestedEvent(email="", email_key="k" * 64).aggregate_id == "k" * 64
     assert PasswordResetRequestedEvent(email="ada@example.org").aggregate_id == "ada@example.org"

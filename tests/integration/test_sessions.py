@@ -177,3 +177,15 @@ def test_a_token_for_no_account_reads_no_user_and_ends_nothing(app):
         assert codes(app.graphql(LOGOUT, token=token)) == ["UNAUTHENTICATED"]
         assert codes(change(app, token)) == ["UNAUTHENTICATED"]
     assert count(app, ended_sessions) == 0
+
+
+def test_a_logout_on_one_server_is_honoured_by_another_that_remembered_the_token(make_app):
+    """Two processes on one database (two workers): each has its own verified-token cache."""
+    first, second = make_app(), make_app()
+    sign_up(first)
+    token = token_of(first)
+    assert me(second, token)["data"]["me"]["username"] == "ada"  # verified and remembered there
+    assert first.graphql(LOGOUT, token=token) == {"data": {"logout": True}}
+    assert refused(second, token)
+    fresh = change(second, token_of(second))["data"]["changePassword"]["Authorization"]
+    assert me(first, fresh)["data"]["me"]["username"] == "ada"

@@ -25,8 +25,10 @@ from .auth.local_strategy import LocalStrategy
 from .auth.passwords import PasswordHasher
 from .auth.tokens import TokenService
 from .domain.commands import (
+    ChangePasswordCommand,
     CreateUserCommand,
     LockAccountCommand,
+    LogoutCommand,
     PerformLoginCommand,
     RequestPasswordResetCommand,
     ResetPasswordCommand,
@@ -42,10 +44,11 @@ from .domain.events import (
     UserLoginFailedEvent,
 )
 from .domain.queries import GetUserActivityQuery, GetUserQuery
-from .service import handlers, login, password_reset, reset_mails, sagas
+from .service import handlers, login, password_reset, reset_mails, sagas, sessions
 from .service.buses import CommandBus, EventBus, QueryBus
 from .service.dispatcher import EventDispatcher
 from .service.event_handlers import UserCreatedHandler
+from .service.login import LoginAttempts
 from .service.parking import Parking
 from .service.projection import PROJECTION, GetUserActivityHandler, UserActivityProjector
 from .settings import Settings, worker_threads
@@ -153,7 +156,8 @@ def bootstrap(
     settings = with_overrides(settings or Settings(), database_url, overrides)
     parts = make_parts(settings)
     user_created_handler = register_signup(parts)
-    register_login(parts)
+    login_handler = register_login(parts)
+    register_sessions(parts, login_handler.attempts)
     register_password_reset(
         parts.command_bus, parts.event_bus, parts.engine, parts.uow, parts.hasher, settings
     )
@@ -267,7 +271,7 @@ def register_signup(parts: Parts) -> UserCreatedHandler:
     return user_created_handler
 
 
-def register_login(parts: Parts) -> None:
+def register_login(parts: Parts) -> login.PerformLoginHandler:
     """The tutorial's login (PerformLoginCommand, which LocalStrategy sends), and the lockout:
     the saga that turns the failure reaching LOGIN_MAX_FAILURES into LockAccountCommand."""
     # region: login
@@ -280,6 +284,17 @@ def register_login(parts: Parts) -> None:
     lockout = sagas.login_failed(settings.LOGIN_MAX_FAILURES)
     parts.event_bus.register_saga(lockout, of_type=UserLoginFailedEvent)
     # endregion
+    return login_handler
+
+
+def register_sessions(parts: Parts, attempts: LoginAttempts) -> None:
+    """Beyond the tutorial: sessions that can be ended (logout) and a password changed while
+    logged in, checked under the login's own lockout (`attempts`, the login's)."""
+    parts.command_bus.register(LogoutCommand, sessions.LogoutHandler(parts.uow, parts.tokens))
+    changes = sessions.ChangePasswordHandler(
+        parts.uow, parts.hasher, parts.tokens, attempts, parts.settings
+    )
+    parts.command_bus.register(ChangePasswordCommand, changes)
 
 
 def register_read_model(

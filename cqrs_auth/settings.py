@@ -58,7 +58,8 @@ class Settings(BaseSettings):
     PASSWORD_RESET_URL: HttpUrl = HttpUrl("http://localhost:3000/reset-password")
     PASSWORD_RESET_TTL_SECONDS: int = Field(default=1800, ge=60)
     PASSWORD_RESET_MAX_REQUESTS: int = Field(default=3, ge=1)
-    PASSWORD_RESET_WINDOW_SECONDS: int = Field(default=3600, gt=0)
+    # at most the TTL (issue 18): while the window refuses requests, the newest link still works
+    PASSWORD_RESET_WINDOW_SECONDS: int = Field(default=1800, gt=0)
 
     MIGRATIONS_RUN: bool = True  # the tutorial's TypeORM `migrationsRun: true`
     # `cqrs-auth serve`: uvicorn's line per request (up to ~0.1 ms of CPU each; behind a proxy
@@ -103,6 +104,18 @@ class Settings(BaseSettings):
         if self.SERVER_BUSY_MAX_PAUSE_SECONDS < self.SERVER_BUSY_PAUSE_SECONDS:
             raise ValueError(
                 "SERVER_BUSY_MAX_PAUSE_SECONDS must be at least SERVER_BUSY_PAUSE_SECONDS"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _check_reset_window(self) -> Settings:
+        """A reset link lives at least as long as the window that can refuse a new one: while
+        requests for an email are refused, the newest link mailed for it still works, so whoever
+        sends the requests a window allows cannot leave the owner without one."""
+        if self.PASSWORD_RESET_TTL_SECONDS < self.PASSWORD_RESET_WINDOW_SECONDS:
+            raise ValueError(
+                "PASSWORD_RESET_TTL_SECONDS must be at least PASSWORD_RESET_WINDOW_SECONDS "
+                "(a link must outlive the window that can refuse a new one)"
             )
         return self
 

@@ -115,15 +115,18 @@ class EventStore:
         self.lease = lease
 
     def append(self, event: Event) -> None:
-        """Store an event, claimed by this store's lease if it has one."""
+        """Store an event, claimed by this store's lease if it has one; one that needs no
+        dispatch (Event.needs_dispatch) is stored as dispatched, by the same statement."""
         lease = self.lease
         claim = {"claimedBy": lease.owner, "claimedUntil": lease.until()} if lease else {}
+        occurred_at = to_db(event.occurred_at)
         values = {
             "id": event.event_id,
             "type": event.type,
             "aggregateId": event.aggregate_id,
             "payload": event.payload(),
-            "occurredAt": to_db(event.occurred_at),
+            "occurredAt": occurred_at,
+            "dispatchedAt": None if event.needs_dispatch else occurred_at,
         }
         self.connection.execute(APPEND, values | claim)
 

@@ -1,8 +1,11 @@
-"""Deleting rows of the per-email limits that hold nothing any more, a bounded batch at a time.
+"""Deleting rows that hold nothing any more, a bounded batch at a time.
 
 `login_failures` and `password_reset_requests` keep a row for every email anyone ever tried,
 and anyone can name millions of emails. A row whose window has ended (and whose lock has) tells
-nothing that a missing row would not: the next attempt starts a new count either way.
+nothing that a missing row would not: the next attempt starts a new count either way. A reset
+token that was used or has expired, a reset mail whose link has expired, and a logged-out
+session whose token has expired can no longer be used: keeping them would only keep secrets
+(issue 18).
 
 A batch is two statements: SELECT at most `limit` keys of expired rows (in key order, so that two
 processes sweeping at once lock rows in the same order), then DELETE those keys *while they are
@@ -14,11 +17,18 @@ SQLite's DELETE … LIMIT is a compile-time option, hence two statements.)
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, delete, or_, select
 
 from .clock import to_db
-from .tables import login_failures, password_reset_requests
+from .tables import (
+    ended_sessions,
+    login_failures,
+    mail_outbox,
+    password_reset_requests,
+    password_reset_tokens,
+)
 
 
 def ended_login_failures(now: datetime, window: timedelta, lock: timedelta) -> ColumnElement[bool]:
@@ -40,11 +50,29 @@ def ended_reset_requests(now: datetime, window: timedelta) -> ColumnElement[bool
     return password_reset_requests.c.windowStartedAt <= to_db(now - window)
 
 
+def unusable_reset_tokens(now: datetime) -> ColumnElement[bool]:
+    """Tokens used, or expired: `resetPassword` refuses them either way."""
+    t = password_reset_tokens
+    return or_(t.c.usedAt.is_not(None), t.c.expiresAt <= to_db(now))
+
+
+def expired_reset_mails(now: datetime, ttl: timedelta, subject: str) -> ColumnElement[bool]:
+    """Reset mails (by their `subject`) written at least `ttl` ago: the token in their link was
+    made before the mail, in its transaction, so it has expired."""
+    m = mail_outbox
+    return and_(m.c.subject == subject, m.c.createdAt <= to_db(now - ttl))
+
+
+def expired_ended_sessions(now: datetime) -> ColumnElement[bool]:
+    """Logged-out sessions whose token has expired: its `exp` refuses it without the row."""
+    return ended_sessions.c.expiresAt <= to_db(now)
+
+
 def delete_expired(
     connection: Connection, table: Table, expired: ColumnElement[bool], limit: int
 ) -> int:
     """Delete at most `limit` rows of `table` that are `expired`; how many were deleted."""
-    key = table.c.emailNormalised
+    key = _key(table)
     keys = list(connection.scalars(select(key).where(expired).order_by(key).limit(limit)))
     return delete_if_still_expired(connection, table, keys, expired) if keys else 0
 
@@ -53,5 +81,11 @@ def delete_if_still_expired(
     connection: Connection, table: Table, keys: list[str], expired: ColumnElement[bool]
 ) -> int:
     """Delete the rows of these keys that are `expired` now, as the DELETE runs."""
-    statement = delete(table).where(table.c.emailNormalised.in_(keys), expired)
+    statement = delete(table).where(_key(table).in_(keys), expired)
     return connection.execute(statement).rowcount
+
+
+def _key(table: Table) -> ColumnElement[Any]:
+    """The table's one primary-key column."""
+    [key] = table.primary_key.columns
+    return key

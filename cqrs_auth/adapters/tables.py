@@ -31,6 +31,7 @@ users = Table(
     Column("usernameNormalised", String(100), nullable=False, unique=True),
     Column("emailNormalised", String(254), nullable=False, unique=True),
     Column("createdAt", DateTime, nullable=False),
+    Column("sessionVersion", Integer, nullable=False, server_default="0"),  # sql/011
 )
 
 events = Table(
@@ -81,6 +82,7 @@ user_activity = Table(
     Column("lockedUntil", DateTime, nullable=True),
     Column("passwordResetRequestedAt", DateTime, nullable=True),
     Column("passwordChangedAt", DateTime, nullable=True),
+    Column("lastLoggedOutAt", DateTime, nullable=True),  # sql/011
 )
 
 projection_checkpoints = Table(
@@ -117,6 +119,15 @@ parked_events = Table(
     Column("eventType", String(100), nullable=False),
     Column("error", String(1000), nullable=False),
     Column("parkedAt", DateTime, nullable=False),
+)
+
+# Beyond the tutorial (sql/011): tokens logged out before they expire, by their `jti`.
+ended_sessions = Table(
+    "ended_sessions",
+    metadata,
+    Column("sessionId", String(32), primary_key=True),
+    Column("userId", LargeBinary(16), nullable=False),
+    Column("expiresAt", DateTime, nullable=False),
 )
 
 # Recorded by the migration step, like TypeORM's `custom_migration_table` in the tutorial.

@@ -22,6 +22,7 @@ from .login_failures import LoginFailures
 from .mail_outbox import MailOutbox
 from .reset_requests import ResetRequests
 from .reset_tokens import ResetTokens
+from .sessions import Sessions
 from .users import UserRepository
 
 Publish = Callable[[list[Event]], None]
@@ -34,6 +35,7 @@ class UnitOfWork:
     login_failures: LoginFailures
     reset_tokens: ResetTokens
     reset_requests: ResetRequests
+    sessions: Sessions
 
     def __init__(
         self,
@@ -61,6 +63,7 @@ class UnitOfWork:
         self.login_failures = LoginFailures(self._connection)
         self.reset_tokens = ResetTokens(self._connection)
         self.reset_requests = ResetRequests(self._connection)
+        self.sessions = Sessions(self._connection)
         return self
 
     def add_event(self, event: Event) -> None:

@@ -71,6 +71,7 @@ PASSWORD_CHANGED = Change(  # a reset ends the failures and the lock, as the res
     t.c.userId,
     {"passwordChangedAt": bindparam("at"), "failedLoginsSinceLastSuccess": 0, "lockedUntil": None},
 )
+LOGGED_OUT = Change(t.c.userId, {"lastLoggedOutAt": bindparam("at")})
 SIGN_UP = insert(t)
 GIVE_UP_EMAIL = (
     update(t).where(t.c.emailNormalised == bindparam("email")).values(emailNormalised=None)
@@ -113,6 +114,9 @@ class UserActivityRows:
 
     def password_changed(self, user_id: str, at: datetime) -> None:
         self._change(PASSWORD_CHANGED, uuid.UUID(user_id).bytes, at=to_db(at))
+
+    def logged_out(self, user_id: str, at: datetime) -> None:
+        self._change(LOGGED_OUT, uuid.UUID(user_id).bytes, at=to_db(at))
 
     def get(self, user_id: str) -> UserActivity | None:
         try:
@@ -158,4 +162,5 @@ def _to_activity(row: Any) -> UserActivity:
         locked_until=_maybe(row.lockedUntil),
         password_reset_requested_at=_maybe(row.passwordResetRequestedAt),
         password_changed_at=_maybe(row.passwordChangedAt),
+        last_logged_out_at=_maybe(row.lastLoggedOutAt),
     )

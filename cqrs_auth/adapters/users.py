@@ -22,6 +22,8 @@ BY_EMAIL = select(users).where(users.c.emailNormalised == bindparam("email"))
 NEW_HASH = (
     update(users).where(users.c.userId == bindparam("key")).values(password=bindparam("hash"))
 )
+NEW_PASSWORD = NEW_HASH.values(sessionVersion=users.c.sessionVersion + 1)
+NEW_PASSWORD_IN = NEW_PASSWORD.where(users.c.sessionVersion == bindparam("version"))
 TAKEN = {
     field: select(column).where(column == bindparam("value"))
     for field, column in (
@@ -94,8 +96,21 @@ class UserRepository:
         return UserView(user_id, row.username, row.email) if row else None
 
     def update_password_hash(self, user_id: str, password_hash: str) -> None:
+        """Store a new hash of the same password (a rehash): every session stays open."""
         params = {"key": uuid.UUID(user_id).bytes, "hash": password_hash}
         self.connection.execute(NEW_HASH, params)
+
+    def change_password(
+        self, user_id: str, password_hash: str, in_version: int | None = None
+    ) -> bool:
+        """Store the hash of a new password and move the session version on, in one statement:
+        every token issued before is refused from the commit on. With `in_version`, only if the
+        version still is that one (False if another change came first)."""
+        params: dict[str, object] = {"key": uuid.UUID(user_id).bytes, "hash": password_hash}
+        if in_version is None:
+            return self.connection.execute(NEW_PASSWORD, params).rowcount == 1
+        params["version"] = in_version
+        return self.connection.execute(NEW_PASSWORD_IN, params).rowcount == 1
 
 
 def _key(user_id: str) -> bytes | None:
@@ -106,7 +121,14 @@ def _key(user_id: str) -> bytes | None:
         return None
 
 
-USER = (users.c.userId, users.c.username, users.c.email, users.c.password, users.c.createdAt)
+USER = (
+    users.c.userId,
+    users.c.username,
+    users.c.email,
+    users.c.password,
+    users.c.createdAt,
+    users.c.sessionVersion,
+)
 
 
 def to_user(row: Row | None) -> User | None:
@@ -119,4 +141,5 @@ def to_user(row: Row | None) -> User | None:
         email=row.email,
         password_hash=row.password,
         created_at=from_db(row.createdAt),
+        session_version=row.sessionVersion,
     )

@@ -19,3 +19,4 @@ class UserActivity:
     locked_until: datetime | None  # the last lock's end; in the past once it is over
     password_reset_requested_at: datetime | None
     password_changed_at: datetime | None
+    last_logged_out_at: datetime | None = None  # the last UserLoggedOutEvent (issue 18)

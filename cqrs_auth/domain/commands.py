@@ -78,3 +78,23 @@ class SendPasswordChangedEmailCommand(Command):
     user_id: str
     email: str
     causation_id: str
+
+
+# Beyond the tutorial: sessions you can end (issue 18). `token` is the caller's bearer token.
+
+
+@dataclass(frozen=True)
+class LogoutCommand(Command):
+    """End the session of this token (the account's other sessions stay open)."""
+
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ChangePasswordCommand(Command):
+    """Set a new password while logged in; every session of the account ends, a new one starts."""
+
+    token: str = field(repr=False)
+    currentPassword: str = field(repr=False)  # noqa: N815 - the GraphQL argument's name
+    password: str = field(repr=False)
+    passwordConfirm: str = field(repr=False)  # noqa: N815 - as in CreateUserCommand

@@ -56,6 +56,13 @@ class Event:
         """The thing the event is about: a user's id, or an email for login events."""
         raise NotImplementedError
 
+    @property
+    def needs_dispatch(self) -> bool:
+        """Whether a handler or a saga may have work to do for the event. One that cannot is
+        stored as dispatched already, so the relay never claims it; the read model still reads
+        it from the log, in order, with the others."""
+        return True
+
     def payload(self) -> dict[str, Any]:
         return {
             _camel(f.name): getattr(self, f.name)
@@ -134,14 +141,25 @@ class AccountLockedEvent(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class PasswordResetRequestedEvent(Event):
-    """A reset was asked for an email (normalised), whether or not an account has it: the request
-    does the same work either way, and the saga finds out later whether there is a user."""
+    """A reset was asked for an email, under the rate limit. Stored for every email, with or
+    without an account, so that a request does the same work either way (no oracle); but the
+    email itself is kept only when an account has it (issue 18): `email` is the account's
+    normalised email, or "" for an email nobody has. `email_key` (an HMAC of the email asked
+    about, auth/reset_tokens.py) keys the event either way. (Events stored before issue 18 have
+    the email asked about and no key.)"""
 
     email: str
+    email_key: str = ""
 
     @property
     def aggregate_id(self) -> str:
-        return self.email
+        return self.email_key or self.email
+
+    @property
+    def needs_dispatch(self) -> bool:
+        """Only with an account: a flood of requests for emails nobody has gives the relay no
+        work to do, so it cannot delay anybody's mail."""
+        return bool(self.email)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,7 +178,9 @@ class PasswordResetEmailSentEvent(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class PasswordChangedEvent(Event):
-    """A user set a new password with a reset token."""
+    """A user set a new password: with a reset token, or logged in with changePassword (issue
+    18 reuses this event: the fact and its consequences are the same). Every session of the
+    account ended with it."""
 
     user_id: str
     email: str
@@ -177,6 +197,20 @@ class PasswordChangedEmailSentEvent(Event):
     user_id: str
     email: str
     mail_id: str
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.user_id
+
+
+# Beyond the tutorial: sessions you can end (issue 18). No event holds a token or its id.
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserLoggedOutEvent(Event):
+    """A session ended by a logout with its token; the account's other sessions stay open."""
+
+    user_id: str
 
     @property
     def aggregate_id(self) -> str:

@@ -13,6 +13,7 @@ class User:
     email: str
     password_hash: str = field(repr=False)
     created_at: datetime
+    session_version: int = 0  # tokens issued under another version are refused (sql/011)
 
 
 @dataclass(frozen=True)
@@ -36,3 +37,15 @@ class LoginResult:
     user: UserView
     access_token: str = field(repr=False)
     expires_in: int
+
+
+@dataclass(frozen=True)
+class Session:
+    """What a good token says (beyond the tutorial, sql/011): whose it is, its session's id
+    (`jti`, which a logout ends), the account's session version it was issued under (`sv`,
+    which a password change or reset moves on), and when it expires (`exp`, epoch seconds)."""
+
+    user_id: str
+    session_id: str
+    version: int
+    expires_at: float

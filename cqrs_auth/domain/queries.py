@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .model import Session
+
 
 class Query:
     """Marker base class, like @nestjs/cqrs's IQuery."""
@@ -11,7 +13,10 @@ class Query:
 
 @dataclass(frozen=True)
 class GetUserQuery(Query):
+    """`session`: read the user only if this session is still open (NotAuthenticated if not)."""
+
     user_id: str
+    session: Session | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""Resolvers beyond the tutorial: `User.activity` (the read model), `requestPasswordReset` and
-`resetPassword`. Thin like the tutorial's (resolvers.py): arguments in, a query or a command to
-a bus, a result out."""
+"""Resolvers beyond the tutorial: `User.activity` (the read model), `requestPasswordReset`,
+`resetPassword`, `logout` and `changePassword`. Thin like the tutorial's (resolvers.py):
+arguments in, a query or a command to a bus, a result out."""
 
 from __future__ import annotations
 
@@ -10,11 +10,17 @@ from ariadne import ObjectType
 from graphql import GraphQLResolveInfo
 
 from ..domain.activity import UserActivity
-from ..domain.commands import RequestPasswordResetCommand, ResetPasswordCommand
+from ..domain.commands import (
+    ChangePasswordCommand,
+    LogoutCommand,
+    RequestPasswordResetCommand,
+    ResetPasswordCommand,
+)
+from ..domain.model import LoginResult
 from ..domain.queries import GetUserActivityQuery
 from ..tracing import traced_resolver
 from .context import Context
-from .resolvers import mutation
+from .resolvers import auth_payload, bearer, mutation
 
 user = ObjectType("User")
 
@@ -36,6 +42,7 @@ def resolve_activity(parent: dict[str, str], info: GraphQLResolveInfo) -> dict[s
         "lockedUntil": activity.locked_until,
         "passwordResetRequestedAt": activity.password_reset_requested_at,
         "passwordChangedAt": activity.password_changed_at,
+        "lastLoggedOutAt": activity.last_logged_out_at,
     }
 
 
@@ -54,3 +61,21 @@ def resolve_reset_password(
     context: Context = info.context
     command = ResetPasswordCommand(token, password, passwordConfirm)
     return bool(context.app.command_bus.execute(command))
+
+
+@mutation.field("logout")
+@traced_resolver
+def resolve_logout(_: Any, info: GraphQLResolveInfo) -> bool:
+    context: Context = info.context
+    return bool(context.app.command_bus.execute(LogoutCommand(bearer(context))))
+
+
+@mutation.field("changePassword")
+@traced_resolver
+def resolve_change_password(
+    _: Any, info: GraphQLResolveInfo, *, currentPassword: str, password: str, passwordConfirm: str
+) -> dict[str, str]:
+    context: Context = info.context
+    command = ChangePasswordCommand(bearer(context), currentPassword, password, passwordConfirm)
+    login: LoginResult = context.app.command_bus.execute(command)
+    return auth_payload(login)

@@ -1,9 +1,10 @@
 """Abuse limits as validation rules: they run on the parsed document, before any resolver.
 
-- At most one `login` and one `signup` root field per document. Aliases, fragments and
-  `@skip`/`@include` cannot get around it: every occurrence counts, whatever its alias or
-  directives, and fragment spreads are followed (each fragment counted once, memoised, so
-  nesting cannot blow up; a cycle counts as nothing more, NoFragmentCyclesRule reports it).
+- At most one `login`, `signup`, `changePassword` (and each reset mutation) per document.
+  Aliases, fragments and `@skip`/`@include` cannot get around it: every occurrence counts,
+  whatever its alias or directives, and fragment spreads are followed (each fragment counted
+  once, memoised, so nesting cannot blow up; a cycle counts as nothing more,
+  NoFragmentCyclesRule reports it).
   Without this one request could try many passwords and run many slow hashes.
 - At most GRAPHQL_MAX_ROOT_FIELDS root fields per document, counted the same way: each is a
   resolver call (a `me` is a database lookup), and 166 aliased `me` fit in 1,000 tokens.
@@ -30,8 +31,9 @@ from graphql import (
     ValidationRule,
 )
 
-# resetPassword runs a hash and requestPasswordReset may send a mail: once each, like login.
-ONCE_PER_DOCUMENT = ("login", "signup", "requestPasswordReset", "resetPassword")
+# resetPassword runs a hash and requestPasswordReset may send a mail: once each, like login;
+# changePassword checks a password guess, like login.
+ONCE_PER_DOCUMENT = ("login", "signup", "requestPasswordReset", "resetPassword", "changePassword")
 # Its own code, not GRAPHQL_VALIDATION_FAILED: the document is valid GraphQL, the server's
 # policy refuses it, and a client that batched two logins learns it must send them apart.
 ONCE_PER_REQUEST = "ONCE_PER_REQUEST"

@@ -13,7 +13,7 @@ from graphql import GraphQLResolveInfo
 
 from ..domain.commands import CreateUserCommand
 from ..domain.errors import NotAuthenticated
-from ..domain.model import UserView
+from ..domain.model import LoginResult, UserView
 from ..domain.queries import GetUserQuery
 from ..tracing import traced_resolver
 from .context import Context
@@ -35,7 +35,11 @@ def resolve_signup(_: Any, info: GraphQLResolveInfo, *, input: dict[str, str]) -
 @local_auth_guard
 @traced_resolver
 def resolve_login(_: Any, info: GraphQLResolveInfo) -> dict[str, str]:
-    login = current_login(info)
+    return auth_payload(current_login(info))
+
+
+def auth_payload(login: LoginResult) -> dict[str, str]:
+    """An AuthPayload: what login (and changePassword) answer with."""
     return {
         "Authorization": f"Bearer {login.access_token}",
         "user": login.user.email,
@@ -43,14 +47,21 @@ def resolve_login(_: Any, info: GraphQLResolveInfo) -> dict[str, str]:
     }
 
 
+def bearer(context: Context) -> str:
+    """The caller's bearer token; NotAuthenticated when the request carries none."""
+    if not context.token:
+        raise NotAuthenticated()
+    return context.token
+
+
 @query.field("me")
 @traced_resolver
 def resolve_me(_: Any, info: GraphQLResolveInfo) -> dict[str, str] | None:
+    """The token's user, if its session is still open (checked in the SELECT of the user)."""
     context: Context = info.context
-    if not context.token:
-        raise NotAuthenticated()
-    user_id = context.app.tokens.verify(context.token)
-    user: UserView | None = context.app.query_bus.execute(GetUserQuery(user_id))
+    session = context.app.tokens.claims(bearer(context))
+    query = GetUserQuery(session.user_id, session)
+    user: UserView | None = context.app.query_bus.execute(query)
     if user is None:
         return None
     return {"userId": user.user_id, "username": user.username, "email": user.email}

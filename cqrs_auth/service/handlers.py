@@ -105,4 +105,6 @@ class GetUserHandler:
 
     def execute(self, query: GetUserQuery) -> UserView | None:
         with self.uow() as uow:
+            if query.session is not None:
+                return uow.sessions.view(query.session)
             return uow.users.view(query.user_id)

@@ -1,5 +1,7 @@
 """The janitor: deletes the lockout's and the reset limit's rows that have expired, so that the
-tables cannot grow without end however many emails are named. The outbox relay calls it on its
+tables cannot grow without end however many emails are named; and (issue 18) what can no longer
+be used but would keep a secret: used or expired reset tokens, reset mails whose link expired,
+logged-out sessions whose token expired. The outbox relay calls it on its
 periodic tick; it sweeps every JANITOR_INTERVAL_SECONDS, in batches of JANITOR_BATCH_SIZE rows,
 each batch a short transaction of its own. A row is never deleted while its window or its lock
 runs (see adapters/expired_rows.py for when a row has expired)."""
@@ -14,8 +16,15 @@ from sqlalchemy import ColumnElement, Engine, Table
 
 from ..adapters import expired_rows
 from ..adapters.clock import utcnow
-from ..adapters.tables import login_failures, password_reset_requests
+from ..adapters.tables import (
+    ended_sessions,
+    login_failures,
+    mail_outbox,
+    password_reset_requests,
+    password_reset_tokens,
+)
 from ..settings import Settings
+from .reset_mails import RESET_SUBJECT
 
 MAX_BATCHES_PER_SWEEP = 20  # so one tick of the relay stays short; the rest waits for the next
 
@@ -44,9 +53,21 @@ class Janitor:
         requests = expired_rows.ended_reset_requests(
             now, timedelta(seconds=s.PASSWORD_RESET_WINDOW_SECONDS)
         )
+        ttl = timedelta(seconds=s.PASSWORD_RESET_TTL_SECONDS)
         return {
             "login_failures": self._delete(login_failures, lockout),
             "password_reset_requests": self._delete(password_reset_requests, requests),
+            **self._sweep_secrets(now, ttl),
+        }
+
+    def _sweep_secrets(self, now: datetime, ttl: timedelta) -> dict[str, int]:
+        tokens = expired_rows.unusable_reset_tokens(now)
+        mails = expired_rows.expired_reset_mails(now, ttl, RESET_SUBJECT)
+        sessions = expired_rows.expired_ended_sessions(now)
+        return {
+            "password_reset_tokens": self._delete(password_reset_tokens, tokens),
+            "mail_outbox": self._delete(mail_outbox, mails),
+            "ended_sessions": self._delete(ended_sessions, sessions),
         }
 
     def _delete(self, table: Table, expired: ColumnElement[bool]) -> int:

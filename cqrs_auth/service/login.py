@@ -31,26 +31,27 @@ from .handlers import UnitOfWorkFactory, require_texts
 Clock = Callable[[], datetime]
 
 
-class PerformLoginHandler:
+class LoginAttempts:
+    """The lockout's side of checking a password: reserve the attempt, verify, settle a failure.
+    Logging in uses it, and so does changePassword for the current password, so a wrong one
+    there counts toward the same lockout as a wrong login."""
+
     def __init__(
         self,
         uow: UnitOfWorkFactory,
         hasher: PasswordHasher,
-        tokens: TokenService,
         settings: Settings,
         clock: Clock = utcnow,
         reader: UnitOfWorkFactory | None = None,
     ) -> None:
         """`reader`: units of work that only read (default: `uow`)."""
-        self.uow, self.hasher, self.tokens = uow, hasher, tokens
-        self.settings, self.clock, self.reader = settings, clock, reader or uow
+        self.uow, self.hasher, self.settings = uow, hasher, settings
+        self.clock, self.reader = clock, reader or uow
 
-    def execute(self, command: PerformLoginCommand) -> LoginResult:
-        require_texts(email=command.email, password=command.password)
-        email = rules.parse_email(command.email).normalised
-        password = rules.normalise_password(command.password)
-        if len(password) > rules.PASSWORD_MAX_LENGTH:
-            raise ValidationError("password", "A password has at most 128 characters.")
+    def check(self, email: str, password: str) -> tuple[User, str | None]:
+        """The account of `email` if `password` is its own, and a new hash of it when the stored
+        one is due for an upgrade. Refused (the failure counted): InvalidCredentials; locked:
+        TooManyAttempts; hash lane full: ServerBusy, with nothing counted."""
         if self.hasher.full():
             raise self._refusal(email)
         reservation = self._reserve(email)
@@ -65,10 +66,7 @@ class PerformLoginHandler:
         if not (ok and user):
             self._settle_failure(email, reservation.attempt)
             raise InvalidCredentials()
-        self._settle_success(email, user, new_hash)
-        return LoginResult(
-            UserView.of(user), self.tokens.issue(user.user_id), self.tokens.expires_in
-        )
+        return user, new_hash
 
     def _reserve(self, email: str) -> Reservation:
         now = self.clock()
@@ -111,6 +109,32 @@ class PerformLoginHandler:
                 UserLoginFailedEvent(email=email, failures=attempt, occurred_at=self.clock())
             )
             uow.commit()
+
+
+class PerformLoginHandler:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        hasher: PasswordHasher,
+        tokens: TokenService,
+        settings: Settings,
+        clock: Clock = utcnow,
+        reader: UnitOfWorkFactory | None = None,
+    ) -> None:
+        """`reader`: units of work that only read (default: `uow`)."""
+        self.uow, self.tokens = uow, tokens
+        self.attempts = LoginAttempts(uow, hasher, settings, clock, reader)
+
+    def execute(self, command: PerformLoginCommand) -> LoginResult:
+        require_texts(email=command.email, password=command.password)
+        email = rules.parse_email(command.email).normalised
+        password = rules.normalise_password(command.password)
+        if len(password) > rules.PASSWORD_MAX_LENGTH:
+            raise ValidationError("password", "A password has at most 128 characters.")
+        user, new_hash = self.attempts.check(email, password)
+        self._settle_success(email, user, new_hash)
+        token = self.tokens.issue(user.user_id, user.session_version)
+        return LoginResult(UserView.of(user), token, self.tokens.expires_in)
 
     def _settle_success(self, email: str, user: User, new_hash: str | None) -> None:
         with self.uow() as uow:

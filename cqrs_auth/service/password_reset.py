@@ -4,13 +4,15 @@
         ─► PasswordResetRequestedEvent, left in the outbox for the relay
         ─► saga ─► SendPasswordResetEmailCommand ─► token + mail (reset_mails.py)
     resetPassword ─► ResetPasswordCommand ─► ResetPasswordHandler
-        ─► new hash, token used, failures and lock cleared ─► PasswordChangedEvent
+        ─► new hash, every session ended, token used, failures and lock cleared
+        ─► PasswordChangedEvent
         ─► saga ─► SendPasswordChangedEmailCommand ─► mail (reset_mails.py)
 
 A request does the same work for every email, with or without an account: it counts the
-request (rate limit) and stores the event, and its unit of work does not dispatch, so the
-account lookup, the token and the mail all happen later, in the relay, out of the requester's
-sight. The answer is always True.
+request (rate limit; the same SELECT sees whether an account has the email) and stores the
+event, and its unit of work does not dispatch, so the token and the mail happen later, in the
+relay, out of the requester's sight. The answer is always True. The event keeps the email only
+if an account has it (issue 18): an email nobody has leaves only its keyed hash in the log.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import timedelta
 
 from ..adapters.clock import utcnow
 from ..auth.passwords import PasswordHasher
-from ..auth.reset_tokens import hash_reset_token
+from ..auth.reset_tokens import email_key, hash_reset_token
 from ..domain import rules
 from ..domain.commands import RequestPasswordResetCommand, ResetPasswordCommand
 from ..domain.errors import ValidationError
@@ -47,10 +49,12 @@ class RequestPasswordResetHandler:
         email = rules.parse_email(command.email).normalised
         now = utcnow()
         window_cutoff = now - timedelta(seconds=self.settings.PASSWORD_RESET_WINDOW_SECONDS)
+        key = email_key(self.settings.JWT_SECRET, email)
         with self.uow() as uow:
-            requests = uow.reset_requests.count(email, now, window_cutoff)
-            if requests <= self.settings.PASSWORD_RESET_MAX_REQUESTS:
-                uow.add_event(PasswordResetRequestedEvent(email=email))
+            counted = uow.reset_requests.count_and_find(email, now, window_cutoff)
+            if counted.requests <= self.settings.PASSWORD_RESET_MAX_REQUESTS:
+                kept = email if counted.has_account else ""
+                uow.add_event(PasswordResetRequestedEvent(email=kept, email_key=key))
             uow.commit()
         return True
 
@@ -81,7 +85,7 @@ class ResetPasswordHandler:
         with self.uow() as uow:
             if not uow.reset_tokens.use(token_hash, utcnow()):
                 raise invalid_token()  # another reset used it meanwhile, or it just expired
-            uow.users.update_password_hash(user.user_id, new_hash)
+            uow.users.change_password(user.user_id, new_hash)  # every session ends
             uow.login_failures.clear(rules.parse_email(user.email).normalised)
             uow.add_event(PasswordChangedEvent(user_id=user.user_id, email=user.email))
             uow.commit()

@@ -45,6 +45,7 @@ from ..domain.events import (
     PasswordResetRequestedEvent,
     UserCreatedEvent,
     UserLoggedInEvent,
+    UserLoggedOutEvent,
     UserLoginFailedEvent,
 )
 from ..domain.queries import GetUserActivityQuery
@@ -73,10 +74,12 @@ def apply(event: Event, rows: UserActivityRows) -> None:
             rows.login_failed(event.email)
         case AccountLockedEvent():
             rows.locked(event.email, datetime.fromisoformat(event.locked_until))
-        case PasswordResetRequestedEvent():
+        case PasswordResetRequestedEvent() if event.email:
             rows.reset_requested(event.email, event.occurred_at)
         case PasswordChangedEvent():
             rows.password_changed(event.user_id, event.occurred_at)
+        case UserLoggedOutEvent():
+            rows.logged_out(event.user_id, event.occurred_at)
 
 
 class UserActivityProjector:

@@ -30,7 +30,8 @@ RESET_BODY = (
 )
 CHANGED_SUBJECT = "Your password was changed"
 CHANGED_BODY = (
-    "Hello,\n\nthe password of your account for {email} was just changed with a reset link. "
+    "Hello,\n\nthe password of your account for {email} was just changed, and every session "
+    "logged in before ended. "
     "If you did not do this, ask for a new reset link at once and choose another password.\n"
 )
 TOKEN_IN_LINK = re.compile(r"#token=([A-Za-z0-9_-]+)")

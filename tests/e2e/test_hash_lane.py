@@ -113,7 +113,7 @@ def test_server_busy_answers_wait_on_the_event_loop_holding_no_thread(make_app):
         token,
     ):
         handler = client.kit.command_bus._handlers[PerformLoginCommand]
-        refusals = Counted(handler, "_refusal")
+        refusals = Counted(handler.attempts, "_refusal")
         with ThreadPoolExecutor(BUSY) as pool:
             started = time.monotonic()
             busy = [pool.submit(login, client) for _ in range(BUSY)]

@@ -65,6 +65,7 @@ def test_sqlite_and_mariadb_end_with_the_same_tables_columns_and_indexes(tmp_pat
         on_sqlite, on_mariadb = schema_of(sqlite), schema_of(mariadb)
         assert set(on_sqlite) == {
             "custom_migration_table",
+            "ended_sessions",
             "events",
             "login_failures",
             "mail_outbox",

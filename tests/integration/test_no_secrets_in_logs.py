@@ -145,7 +145,8 @@ def run_a_password_reset_with_every_turn(app) -> list[ValidationError]:
     request_reset(app, "nobody@example.org")
     with app.engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE password_reset_tokens RENAME TO tokens_away")
-    assert app.dispatcher.dispatch_pending() == 2  # the mail's transaction fails and rolls back
+    assert app.dispatcher.dispatch_pending() == 1  # the mail's transaction fails and rolls back
+    # (nobody's request needs no dispatch: it was stored as dispatched, issue 18)
     with app.engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE tokens_away RENAME TO password_reset_tokens")
     assert app.dispatcher.dispatch_pending() == 1

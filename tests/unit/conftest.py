@@ -10,14 +10,16 @@ import pytest
 from cqrs_auth.auth.local_strategy import LocalStrategy
 from cqrs_auth.auth.tokens import TokenService
 from cqrs_auth.domain.commands import (
+    ChangePasswordCommand,
     CreateUserCommand,
     LockAccountCommand,
+    LogoutCommand,
     PerformLoginCommand,
     SendWelcomeEmailCommand,
 )
 from cqrs_auth.domain.events import Event, UserCreatedEvent, UserLoginFailedEvent
 from cqrs_auth.domain.queries import GetUserQuery
-from cqrs_auth.service import handlers, login, sagas
+from cqrs_auth.service import handlers, login, sagas, sessions
 from cqrs_auth.service.buses import CommandBus, EventBus, QueryBus
 from cqrs_auth.settings import Settings
 
@@ -67,9 +69,12 @@ def build_fake_kit(*, with_sagas: bool = True, **overrides: object) -> FakeKit:
         return FakeUnitOfWork(db, publish)
 
     command_bus.register(CreateUserCommand, handlers.CreateUserHandler(uow, hasher, settings))  # type: ignore[arg-type]
+    login_handler = login.PerformLoginHandler(uow, hasher, tokens, settings)  # type: ignore[arg-type]
+    command_bus.register(PerformLoginCommand, login_handler)
+    command_bus.register(LogoutCommand, sessions.LogoutHandler(uow, tokens))  # type: ignore[arg-type]
     command_bus.register(
-        PerformLoginCommand,
-        login.PerformLoginHandler(uow, hasher, tokens, settings),  # type: ignore[arg-type]
+        ChangePasswordCommand,
+        sessions.ChangePasswordHandler(uow, hasher, tokens, login_handler.attempts, settings),  # type: ignore[arg-type]
     )
     command_bus.register(SendWelcomeEmailCommand, handlers.SendWelcomeEmailHandler(uow))  # type: ignore[arg-type]
     command_bus.register(LockAccountCommand, login.LockAccountHandler(uow, settings))  # type: ignore[arg-type]

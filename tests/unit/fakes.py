@@ -14,9 +14,9 @@ from typing import Any
 from cqrs_auth.adapters.clock import utcnow
 from cqrs_auth.adapters.login_failures import Reservation
 from cqrs_auth.adapters.mail_outbox import Mail
-from cqrs_auth.domain.errors import ConflictError, ServerBusy
+from cqrs_auth.domain.errors import ConflictError, NotAuthenticated, ServerBusy
 from cqrs_auth.domain.events import Event
-from cqrs_auth.domain.model import User, UserView
+from cqrs_auth.domain.model import Session, User, UserView
 
 
 @dataclass
@@ -27,6 +27,7 @@ class FakeDatabase:
     events: list[Event] = field(default_factory=list)
     mails: list[Mail] = field(default_factory=list)
     failures: dict[str, LockoutRow] = field(default_factory=dict)
+    ended: set[str] = field(default_factory=set)  # ended_sessions: the ids of logged-out tokens
 
 
 class FakeUsers:
@@ -59,6 +60,46 @@ class FakeUsers:
             username,
             email,
         )
+
+    def change_password(
+        self, user_id: str, password_hash: str, in_version: int | None = None
+    ) -> bool:
+        user, username, email = self._db.users[user_id]
+        if in_version is not None and user.session_version != in_version:
+            return False
+        version = user.session_version + 1
+        changed = dataclasses.replace(user, password_hash=password_hash, session_version=version)
+        self._db.users[user_id] = (changed, username, email)
+        return True
+
+
+class FakeSessions:
+    """The sessions adapter's rules (cqrs_auth.adapters.sessions), in Python."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    def view(self, session: Session) -> UserView | None:
+        user = self._open(session)
+        return UserView.of(user) if user else None
+
+    def user(self, session: Session) -> User:
+        user = self._open(session)
+        if user is None:
+            raise NotAuthenticated()
+        return user
+
+    def end(self, session: Session) -> None:
+        if session.session_id in self._db.ended:
+            raise NotAuthenticated()
+        self._db.ended.add(session.session_id)
+
+    def _open(self, session: Session) -> User | None:
+        user = FakeUsers(self._db).get(session.user_id)
+        ended = session.session_id in self._db.ended
+        if user and (ended or user.session_version != session.version):
+            raise NotAuthenticated()
+        return user
 
 
 class FakeEvents:
@@ -160,6 +201,7 @@ class FakeUnitOfWork:
         self.events = FakeEvents(self._work)
         self.mail = FakeMail(self._work)
         self.login_failures = FakeLoginFailures(self._work)
+        self.sessions = FakeSessions(self._work)
         return self
 
     def add_event(self, event: Event) -> None:
@@ -167,7 +209,7 @@ class FakeUnitOfWork:
         self._pending.append(event)
 
     def commit(self) -> None:
-        for name in ("users", "events", "mails", "failures"):
+        for name in ("users", "events", "mails", "failures", "ended"):
             setattr(self._db, name, copy.deepcopy(getattr(self._work, name)))
         self._committed.extend(self._pending)
         self._pending = []

@@ -26,7 +26,7 @@ def refusal(kit, password: str = "not the right password") -> Exception:
 
 
 def stop_the_clock(kit, at: datetime) -> None:
-    kit.command_bus.handler_for(PerformLoginCommand).clock = lambda: at
+    kit.command_bus.handler_for(PerformLoginCommand).attempts.clock = lambda: at
 
 
 def test_a_login_password_of_128_characters_is_checked_and_one_of_129_refused_in_words(kit):

@@ -7,7 +7,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from cqrs_auth.auth.reset_tokens import hash_reset_token, new_reset_token
+from cqrs_auth.auth.reset_tokens import email_key, hash_reset_token, new_reset_token
 from cqrs_auth.domain.commands import SendPasswordChangedEmailCommand, SendPasswordResetEmailCommand
 from cqrs_auth.domain.events import (
     AccountLockedEvent,
@@ -16,6 +16,7 @@ from cqrs_auth.domain.events import (
     PasswordResetRequestedEvent,
     UserCreatedEvent,
     UserLoggedInEvent,
+    UserLoggedOutEvent,
     UserLoginFailedEvent,
     WelcomeEmailSentEvent,
 )
@@ -81,8 +82,36 @@ def test_each_event_makes_its_one_change_to_the_read_model_and_others_none():
     assert changes(locked) == [("locked", ("ada@example.org", AT))]
     assert changes(requested) == [("reset_requested", ("ada@example.org", AT))]
     assert changes(changed) == [("password_changed", ("u-1", AT))]
+    assert changes(UserLoggedOutEvent(user_id="u-1", occurred_at=AT)) == [
+        ("logged_out", ("u-1", AT))
+    ]
     for other in (
+        PasswordResetRequestedEvent(email="", email_key="k" * 64),  # an email nobody has
         WelcomeEmailSentEvent(user_id="u-1", email="ada@example.org", mail_id="m-1"),
         PasswordChangedEmailSentEvent(user_id="u-1", email="ada@example.org", mail_id="m-2"),
     ):
         assert changes(other) == []
+
+
+def test_the_email_key_is_a_keyed_hash_that_names_no_email():
+    key = email_key("secret-one", "ada@example.org")
+    assert len(key) == 64 and int(key, 16) >= 0 and "ada" not in key
+    assert key == email_key("secret-one", "ada@example.org")
+    assert key != email_key("secret-two", "ada@example.org")
+    assert key != email_key("secret-one", "bob@example.org")
+    assert key != hashlib.sha256(b"ada@example.org").hexdigest()  # not a plain hash
+
+
+def test_a_request_for_an_email_nobody_has_asks_the_saga_for_nothing():
+    assert list(sagas.password_reset_requested(PasswordResetRequestedEvent(email=""))) == []
+
+
+def test_only_a_request_for_an_account_needs_a_dispatch():
+    assert PasswordResetRequestedEvent(email="", email_key="k" * 64).needs_dispatch is False
+    assert PasswordResetRequestedEvent(email="ada@example.org").needs_dispatch is True
+    assert UserCreatedEvent(user_id="u-1", username="ada", email="ada@example.org").needs_dispatch
+
+
+def test_a_request_event_is_keyed_by_its_email_key_and_old_ones_by_their_email():
+    assert PasswordResetRequestedEvent(email="", email_key="k" * 64).aggregate_id == "k" * 64
+    assert PasswordResetRequestedEvent(email="ada@example.org").aggregate_id == "ada@example.org"

@@ -144,3 +144,50 @@ def test_only_the_last_verified_tokens_are_remembered_so_the_memory_stays_bounde
     assert tokens.verify(issued[1]) == "user-1" and len(decoded) == 8
     tokens.verify(issued[0])  # a ninth: the least recently used one is forgotten
     assert tokens.verify(issued[2]) == "user-2" and len(decoded) == 10
+
+
+def test_each_token_names_a_session_of_its_own_and_the_version_it_was_issued_under():
+    service = tokens()
+    first, second = service.issue(USER_ID, 7), service.issue(USER_ID, 7)
+    one, two = service.claims(first), service.claims(second)
+    assert (one.user_id, one.version) == (USER_ID, 7) and len(one.session_id) == 32
+    assert one.session_id != two.session_id
+    raw = jwt.decode(first, SECRET, algorithms=["HS256"])
+    assert raw["jti"] == one.session_id and raw["sv"] == 7 and one.expires_at == raw["exp"]
+    assert service.claims(service.issue(USER_ID)).version == 0
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        pytest.param({"sub": USER_ID, "iat": 1, "exp": 2**31, "sv": 0}, id="no jti"),
+        pytest.param({"sub": USER_ID, "iat": 1, "exp": 2**31, "jti": "a"}, id="no sv"),
+        pytest.param({"sub": USER_ID, "iat": 1, "exp": 2**31, "jti": "a", "sv": "x"}, id="sv text"),
+        pytest.param({"sub": USER_ID, "iat": 1, "exp": 2**31, "jti": "a", "sv": [1]}, id="sv list"),
+    ],
+)
+def test_a_token_without_a_session_or_a_version_is_refused(claims):
+    with pytest.raises(NotAuthenticated):
+        tokens().claims(forged(claims))
+
+
+def test_claims_refuse_a_remembered_token_once_it_has_expired(monkeypatch):
+    service = TokenService(SECRET, expires_in=60)
+    token = service.issue("user-1")
+    assert service.claims(token).user_id == "user-1"
+    exp = service.claims(token).expires_at
+    monkeypatch.setattr(time, "time", lambda: exp)
+    with pytest.raises(NotAuthenticated):
+        service.claims(token)
+    monkeypatch.setattr(time, "time", lambda: exp - 0.001)
+    assert service.claims(token).user_id == "user-1"
+
+
+def test_the_reset_window_may_not_outlast_the_reset_link():
+    with pytest.raises(SettingsError, match="at least PASSWORD_RESET_WINDOW_SECONDS"):
+        Settings(JWT_SECRET=SECRET, PASSWORD_RESET_TTL_SECONDS=1799)
+    same = Settings(
+        JWT_SECRET=SECRET, PASSWORD_RESET_TTL_SECONDS=600, PASSWORD_RESET_WINDOW_SECONDS=600
+    )
+    assert same.PASSWORD_RESET_TTL_SECONDS == same.PASSWORD_RESET_WINDOW_SECONDS == 600
+    assert Settings(JWT_SECRET=SECRET).PASSWORD_RESET_WINDOW_SECONDS == 1800

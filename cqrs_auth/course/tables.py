@@ -72,17 +72,29 @@ def raw_password_column(app: App, username: str | None = None) -> list[str]:
         return list(connection.scalars(query))
 
 
+def mask_key(key: str) -> str:
+    """`792edcb8…`: enough of an email's keyed hash (a reset request's `emailKey`) to match it
+    with its aggregateId, too little to test guesses of the email against it."""
+    return f"{key[:8]}…" if key else key
+
+
 def event_rows(events: Sequence[StoredEvent]) -> list[dict[str, Any]]:
-    return [
-        {
-            "position": e.position,
-            "type": e.type,
-            "aggregateId": e.aggregate_id,
-            "payload": json.dumps(e.payload),
-            "dispatched": e.dispatched_at is not None,
-        }
-        for e in events
-    ]
+    return [_event_row(e) for e in events]
+
+
+def _event_row(e: StoredEvent) -> dict[str, Any]:
+    key = e.payload.get("emailKey")
+    keyed = isinstance(key, str) and bool(key)
+    payload = e.payload | {"emailKey": mask_key(str(key))} if keyed else e.payload
+    return {
+        "position": e.position,
+        "type": e.type,
+        "aggregateId": mask_key(e.aggregate_id)
+        if keyed and e.aggregate_id == key
+        else e.aggregate_id,
+        "payload": json.dumps(payload),
+        "dispatched": e.dispatched_at is not None,
+    }
 
 
 def event_table(app: App, after_position: int = 0) -> pd.DataFrame:

@@ -30,12 +30,12 @@ def test_focus_shows_only_the_method_and_folds_the_class() -> None:
     shown = listing_lines(repr(source))
     assert len(shown) == len(method_lines) == source.shown_lines
     assert shown[0].startswith(f"{method_first:4} │     def execute(")
-    assert "_settle_failure(self" not in "\n".join(shown)
+    assert "_settle_success(self" not in "\n".join(shown)
     class_lines = len(inspect.getsourcelines(PerformLoginHandler)[0])
     assert f"({class_lines - len(method_lines)} more lines)" in repr(source)
     html = source._repr_html_()
     assert f"<details><summary>{FOLD_TITLE}" in html
-    assert "_settle_failure" in html.split("<details>", 1)[1]
+    assert "_settle_success" in html.split("<details>", 1)[1]
 
 
 def test_several_methods_are_shown_with_a_gap_between_them() -> None:

@@ -103,10 +103,11 @@ class LoginFailures:
         params = {"email": email, "until": to_db(until), "failed_at": to_db(failed_at)}
         return self.connection.execute(LOCK, params).rowcount > 0
 
-    def reset_attempts(self, email: str) -> None:
+    def reset_attempts(self, email: str) -> bool:
         """After a successful login: the count starts again, but a lock stays where it is (a
-        login admitted before a lock must not lift it)."""
-        self.connection.execute(RESET, {"email": email})
+        login admitted before a lock must not lift it). False if the email has no row: its
+        account was deleted (or its password reset) since the attempt was reserved."""
+        return bool(self.connection.execute(RESET, {"email": email}).rowcount)
 
     def clear(self, email: str) -> None:
         """Forget the email's attempts and its lock (a password reset does this)."""

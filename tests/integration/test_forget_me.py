@@ -5,6 +5,7 @@ token is refused, and the login answers as for an email nobody has."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from cqrs_auth import App
 from cqrs_auth.course.search import places_holding
@@ -169,3 +171,22 @@ def test_a_deletion_racing_logins_leaves_no_login_after_it(app):
         assert all(e.to_event().is_erased for e in mine[:-1])
         for issued in filter(None, outcomes):
             assert app.graphql("{ me { username } }", token=issued) == {"data": {"me": None}}
+
+
+def test_the_search_reads_every_table_and_binary_and_json_columns(app):
+    """The search itself can fail: it finds text in a table that is not the kit's, in a binary
+    column (as UTF-8, not as the bytes' repr), and inside JSON, in any case."""
+    with app.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE notes (id INT PRIMARY KEY, body BLOB, doc TEXT)"))
+        connection.execute(
+            text("INSERT INTO notes VALUES (1, :body, :doc)"),
+            {"body": "Zoë@example.org".encode(), "doc": json.dumps({"who": USERNAME.upper()})},
+        )
+    try:
+        assert everywhere(app, "zoë@EXAMPLE.org", USERNAME) == {
+            "zoë@EXAMPLE.org": {("notes", "body"): 1},
+            USERNAME: {("notes", "doc"): 1},
+        }
+    finally:
+        with app.engine.begin() as connection:
+            connection.execute(text("DROP TABLE notes"))

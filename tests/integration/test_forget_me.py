@@ -16,13 +16,24 @@ import pytest
 from sqlalchemy import text
 
 from cqrs_auth import App
+from cqrs_auth.adapters.tables import (
+    ended_sessions,
+    login_failures,
+    mail_outbox,
+    password_reset_requests,
+    password_reset_tokens,
+)
 from cqrs_auth.course.search import places_holding
-from cqrs_auth.domain.commands import DeleteAccountCommand, RequestPasswordResetCommand
+from cqrs_auth.domain.commands import (
+    DeleteAccountCommand,
+    LogoutCommand,
+    RequestPasswordResetCommand,
+)
 from cqrs_auth.domain.errors import InvalidCredentials, NotAuthenticated, ValidationError
 from cqrs_auth.domain.events import ERASED
 
 from .beyond_helpers import activity, activity_rows
-from .helpers import PASSWORD, WRONG_PASSWORD, event_types, log_in, sign_up
+from .helpers import PASSWORD, WRONG_PASSWORD, count, event_types, log_in, sign_up
 
 EMAIL, USERNAME = "Ada.Lovelace@Example.org", "ada_lovelace"
 DELETE = "mutation ($p: String!) { deleteAccount(password: $p) }"
@@ -66,6 +77,25 @@ def test_after_the_deletion_no_row_of_any_table_holds_the_email_or_the_username(
     assert [e.type for e in after[len(before) :]] == ["AccountDeletedEvent"]
     assert activity(app, user_id) is None
     assert app.parked() == []
+
+
+def test_the_rows_keyed_by_the_account_go_with_it(app):
+    _, token = history(app)
+    app.command_bus.execute(LogoutCommand(log_in(app, EMAIL).access_token))
+    tables = (ended_sessions, password_reset_tokens, mail_outbox, login_failures)
+    assert all(count(app, table) for table in (*tables, password_reset_requests))
+    delete(app, token)
+    assert [count(app, table) for table in (*tables, password_reset_requests)] == [0] * 5
+
+
+def test_a_request_still_waiting_for_the_relay_is_erased_and_mails_nobody(app):
+    _, token = history(app)
+    app.command_bus.execute(RequestPasswordResetCommand(EMAIL))  # left to the relay
+    assert any(e.dispatched_at is None for e in app.events())
+    delete(app, token)
+    assert all(e.dispatched_at is not None for e in app.events())
+    app.dispatcher.dispatch_pending()
+    assert app.mails() == [] and everywhere(app, EMAIL) == {}
 
 
 def test_a_wrong_password_deletes_nothing_and_counts_as_a_failed_login(app):

@@ -120,6 +120,17 @@ def test_a_reset_after_success_keeps_the_lock_and_clear_forgets_both(lockout):
     assert lockout.row(ADA) is None and lockout.row(BOB).attempts == LIMIT
 
 
+def test_a_reset_says_whether_the_email_had_a_row_even_when_nothing_changes(lockout):
+    """A login settles by resetting its row; no row means the account was deleted (or its
+    password reset) meanwhile. A row already at 0 still counts as found (MySQL's found rows)."""
+    lockout.reserve(ADA, T0)
+    assert lockout._run("reset_attempts", ADA) is True
+    assert lockout._run("reset_attempts", ADA) is True  # at 0 already: unchanged, still there
+    assert lockout._run("reset_attempts", BOB) is False
+    lockout._run("clear", ADA)
+    assert lockout._run("reset_attempts", ADA) is False
+
+
 def test_release_gives_an_attempt_back_only_in_the_window_it_was_taken_in(lockout):
     first, *_, last = lockout.reserve_all(ADA, T0)
     lockout._run("release", ADA, last)

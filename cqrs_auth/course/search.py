@@ -3,11 +3,13 @@
 The search reads the database as it is, not through the kit's repositories: every table the
 database has (the kit's and any other), every row, every column, as the driver returns it.
 Text is compared without regard to case; binary values are read as UTF-8 and compared the
-same way; JSON is stored as text on both backends, so payloads are searched as written.
+same way; JSON is stored as text on both backends: it is searched as written and with its
+`\\u` escapes read, so a payload's `Zo\\u00eb` is found as `Zoë`.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -20,7 +22,16 @@ from ..bootstrap import App
 def _as_text(value: Any) -> str:
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).decode("utf-8", errors="replace")
-    return "" if value is None else str(value)
+    written = "" if value is None else str(value)
+    return f"{written}\n{_unescaped(written)}" if written[:1] in ("{", "[") else written
+
+
+def _unescaped(text: str) -> str:
+    """JSON as written with its \\u escapes read (`Zo\\u00eb` is `Zoë`); "" if not JSON."""
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False)
+    except ValueError:
+        return ""
 
 
 def places_holding(engine: Engine, needle: str) -> Counter[tuple[str, str]]:

@@ -203,6 +203,16 @@ def test_a_deletion_racing_logins_leaves_no_login_after_it(app):
             assert app.graphql("{ me { username } }", token=issued) == {"data": {"me": None}}
 
 
+def test_an_email_beyond_ascii_is_found_in_the_payloads_and_then_nowhere(app):
+    """The payloads' JSON writes `ë` as `\\u00eb`: the search reads the escapes."""
+    _, token = history(app, "Zoë.Quinn@example.org", "zoe_quinn")
+    assert ("events", "payload") in everywhere(app, "zoë.quinn@example.org")[
+        "zoë.quinn@example.org"
+    ]
+    delete(app, token)
+    assert everywhere(app, "zoë.quinn@example.org", "zoe_quinn") == {}
+
+
 def test_the_search_reads_every_table_and_binary_and_json_columns(app):
     """The search itself can fail: it finds text in a table that is not the kit's, in a binary
     column (as UTF-8, not as the bytes' repr), and inside JSON, in any case."""

@@ -1,10 +1,12 @@
 """Forgetting a person (beyond the tutorial, issue 21): every row that names them, in one
 transaction (the DeleteAccountCommand's).
 
-The rows that belong to the account or its email are deleted: the login's lockout row (first:
-a login that was settling waits for it, and one that settles after finds its row gone and is
-refused, service/login.py), the account (only in the session version of the caller's token),
-its reset token and request count, its ended sessions, and the mails to its address.
+The rows that belong to the account or its email are deleted: its reset token, the account
+(only in the session version of the caller's token), the email's lockout row (a login that was
+settling holds it, and the deletion waits; one that settles after finds it gone and is refused,
+service/login.py), its reset requests, its ended sessions, and the mails to its address. The
+order is the one in which a reset, a password change and a login lock these rows (reset token,
+account, lockout row), so a deletion racing them waits; it does not deadlock.
 
 The events stay, in place, with their personal fields (Event.personal) replaced by ERASED:
 the events filed under the account's id, and those filed under its email (the login events) or
@@ -39,8 +41,6 @@ Eraser = Callable[[Any], Event]  # an event of one type -> the same event, erase
 
 ACCOUNT = users.c.userId == bindparam("key")
 DELETE_USER = delete(users).where(ACCOUNT, users.c.sessionVersion == bindparam("version"))
-BY_EMAIL = (login_failures, password_reset_requests)
-BY_KEY = (password_reset_tokens, ended_sessions)
 REWRITE = (
     update(events)
     .where(events.c.id == bindparam("event_id"))
@@ -63,16 +63,16 @@ class Erasure:
         self.connection = connection
 
     def delete_account(self, user: User, email: str, session_version: int) -> bool:
-        """Delete the account's rows (`email`: its normalised email). False, and nothing
-        deleted, if the account is gone or its session version has moved on meanwhile."""
-        self._delete_by_email(login_failures, email)
+        """Delete the account's rows (`email`: its normalised email). False if the account is
+        gone or its session version has moved on meanwhile (the caller rolls back)."""
         key = uuid.UUID(user.user_id).bytes
+        self._delete_by_key(password_reset_tokens, key)
         deleted = self.connection.execute(DELETE_USER, {"key": key, "version": session_version})
         if deleted.rowcount != 1:
             return False
-        self._delete_by_email(password_reset_requests, email)
-        for table in BY_KEY:
-            self.connection.execute(delete(table).where(table.c.userId == key))
+        for table in (login_failures, password_reset_requests):
+            self.connection.execute(delete(table).where(table.c.emailNormalised == email))
+        self._delete_by_key(ended_sessions, key)
         self.connection.execute(MAILS, {"to": sorted({user.email, email})})
         return True
 
@@ -85,8 +85,8 @@ class Erasure:
             self.connection.execute(REWRITE, rewrites)
         return len(rewrites)
 
-    def _delete_by_email(self, table: Any, email: str) -> None:
-        self.connection.execute(delete(table).where(table.c.emailNormalised == email))
+    def _delete_by_key(self, table: Any, key: bytes) -> None:
+        self.connection.execute(delete(table).where(table.c.userId == key))
 
 
 def _rewrite(stored: StoredEvent, erasers: Mapping[str, Eraser]) -> dict[str, Any] | None:

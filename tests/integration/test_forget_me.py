@@ -25,6 +25,7 @@ from cqrs_auth.adapters.tables import (
 )
 from cqrs_auth.course.search import places_holding
 from cqrs_auth.domain.commands import (
+    ChangePasswordCommand,
     DeleteAccountCommand,
     LogoutCommand,
     RequestPasswordResetCommand,
@@ -230,3 +231,40 @@ def test_the_search_reads_every_table_and_binary_and_json_columns(app):
     finally:
         with app.engine.begin() as connection:
             connection.execute(text("DROP TABLE notes"))
+
+
+def together(app: App, *commands: Any) -> list[str]:
+    """Run the commands at once, one thread each: each one's result type, or "refused"."""
+    start, outcomes = threading.Barrier(len(commands)), []
+
+    def run(command: Any) -> None:
+        start.wait()
+        try:
+            outcomes.append(type(app.command_bus.execute(command)).__name__)
+        except NotAuthenticated:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=run, args=(command,)) for command in commands]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_a_deletion_racing_a_password_change_lets_one_of_them_win(app):
+    """Both pass their password check; then the change's UPDATE and the deletion's DELETE of the
+    account, each in its session version, decide: one wins, the other is NotAuthenticated, and
+    neither fails with a deadlock."""
+    new = "a brand new passphrase for ada"
+    for round_ in range(4):
+        email = f"changer{round_}@example.org"
+        sign_up(app, f"changer{round_}", email)
+        first, second = (log_in(app, email).access_token for _ in range(2))
+        change = ChangePasswordCommand(first, PASSWORD, new, new)
+        outcomes = together(app, change, DeleteAccountCommand(second, PASSWORD))
+        assert sorted(outcomes) in (["LoginResult", "refused"], ["bool", "refused"]), outcomes
+        if "bool" in outcomes:
+            assert everywhere(app, email) == {}
+        else:
+            assert log_in(app, email, new).access_token

@@ -7,8 +7,9 @@ admitted attempt verifies the password (against a dummy hash for an unknown emai
 the same) and then settles: a failure stores UserLoginFailedEvent with the attempt's number, and
 the lockout saga turns the one that reaches the limit into LockAccountCommand; a success starts
 the count again but never lifts a lock, so a login admitted before a lock cannot undo it. A
-success whose lockout row is gone by then (the account was deleted, or its password reset,
-meanwhile: both delete the row) is refused as a wrong password, and stores nothing.
+success whose account is gone by then, or whose lockout row is (the account was deleted, or its
+password reset, meanwhile), is refused as a wrong password, and stores nothing: the statement
+that starts the count again asks for both.
 """
 
 from __future__ import annotations
@@ -142,8 +143,8 @@ class PerformLoginHandler:
         with self.uow() as uow:
             if new_hash:
                 uow.users.update_password_hash(user.user_id, new_hash)
-            if not uow.login_failures.reset_attempts(email):
-                raise InvalidCredentials()  # deleted (or reset) meanwhile: its row went with it
+            if not uow.login_failures.reset_attempts(email, user.user_id):
+                raise InvalidCredentials()  # the account was deleted (or reset) meanwhile
             uow.add_event(UserLoggedInEvent(user_id=user.user_id, email=user.email))
             uow.commit()
 

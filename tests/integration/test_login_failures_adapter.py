@@ -3,6 +3,7 @@ their exact edges, and statements that touch one email only."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -129,6 +130,15 @@ def test_a_reset_says_whether_the_email_had_a_row_even_when_nothing_changes(lock
     assert lockout._run("reset_attempts", BOB) is False
     lockout._run("clear", ADA)
     assert lockout._run("reset_attempts", ADA) is False
+
+
+def test_a_reset_for_an_account_resets_only_while_the_account_exists(app, lockout):
+    user = sign_up(app, "ada", ADA)
+    lockout.reserve(ADA, T0)
+    assert lockout._run("reset_attempts", ADA, str(uuid.uuid4())) is False
+    assert lockout.row(ADA).attempts == 1
+    assert lockout._run("reset_attempts", ADA, user.user_id) is True
+    assert lockout.row(ADA).attempts == 0
 
 
 def test_release_gives_an_attempt_back_only_in_the_window_it_was_taken_in(lockout):

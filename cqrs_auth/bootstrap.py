@@ -27,6 +27,7 @@ from .auth.tokens import TokenService
 from .domain.commands import (
     ChangePasswordCommand,
     CreateUserCommand,
+    DeleteAccountCommand,
     LockAccountCommand,
     LogoutCommand,
     PerformLoginCommand,
@@ -44,7 +45,7 @@ from .domain.events import (
     UserLoginFailedEvent,
 )
 from .domain.queries import GetUserActivityQuery, GetUserQuery
-from .service import handlers, login, password_reset, reset_mails, sagas, sessions
+from .service import forget, handlers, login, password_reset, reset_mails, sagas, sessions
 from .service.buses import CommandBus, EventBus, QueryBus
 from .service.dispatcher import EventDispatcher
 from .service.event_handlers import UserCreatedHandler
@@ -288,13 +289,16 @@ def register_login(parts: Parts) -> login.PerformLoginHandler:
 
 
 def register_sessions(parts: Parts, attempts: LoginAttempts) -> None:
-    """Beyond the tutorial: sessions that can be ended (logout) and a password changed while
-    logged in, checked under the login's own lockout (`attempts`, the login's)."""
+    """Beyond the tutorial: sessions that can be ended (logout), a password changed while
+    logged in and an account deleted (issue 21), each password checked under the login's own
+    lockout (`attempts`, the login's)."""
     parts.command_bus.register(LogoutCommand, sessions.LogoutHandler(parts.uow, parts.tokens))
     changes = sessions.ChangePasswordHandler(
         parts.uow, parts.hasher, parts.tokens, attempts, parts.settings
     )
     parts.command_bus.register(ChangePasswordCommand, changes)
+    deletions = forget.DeleteAccountHandler(parts.uow, parts.tokens, attempts, parts.settings)
+    parts.command_bus.register(DeleteAccountCommand, deletions)  # issue 21
 
 
 def register_read_model(

@@ -46,6 +46,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise("08", "logins-projector", "a read model of your own"),
     Exercise("09", "reset-mail", "the reset saga and its mail"),
     Exercise("09", "reset-handler", "the reset handler"),
+    Exercise("10", "erase-login-failure", "the erasure of a failed login"),
 )
 
 progress_metadata = MetaData()

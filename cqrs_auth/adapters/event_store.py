@@ -164,6 +164,11 @@ class EventStore:
         row = self.connection.execute(select(events).where(events.c.id == event_id)).first()
         return _stored(row) if row else None
 
+    def filed_under(self, aggregate_ids: list[str]) -> list[StoredEvent]:
+        """The events whose aggregateId is one of these, oldest first (sql/012's index)."""
+        query = select(events).where(events.c.aggregateId.in_(aggregate_ids))
+        return [_stored(row) for row in self.connection.execute(query.order_by(events.c.position))]
+
     def read(self, after_position: int = 0, limit: int | None = None) -> list[StoredEvent]:
         """The log, oldest first, from just after `after_position`."""
         query = select(events).where(events.c.position > after_position)

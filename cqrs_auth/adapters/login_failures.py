@@ -14,6 +14,7 @@ The statements are built once (the upsert once per dialect), with named bind par
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -27,6 +28,7 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
+    exists,
     or_,
     select,
     update,
@@ -103,10 +105,16 @@ class LoginFailures:
         params = {"email": email, "until": to_db(until), "failed_at": to_db(failed_at)}
         return self.connection.execute(LOCK, params).rowcount > 0
 
-    def reset_attempts(self, email: str) -> None:
+    def reset_attempts(self, email: str, user_id: str | None = None) -> bool:
         """After a successful login: the count starts again, but a lock stays where it is (a
-        login admitted before a lock must not lift it)."""
-        self.connection.execute(RESET, {"email": email})
+        login admitted before a lock must not lift it). With `user_id`, only while that account
+        exists (read in the same statement, so a deletion committing meanwhile is seen). False
+        if nothing was reset: the email has no row (a password reset or a deletion removed it)
+        or the account is gone."""
+        if user_id is None:
+            return bool(self.connection.execute(RESET, {"email": email}).rowcount)
+        params = {"email": email, "key": uuid.UUID(user_id).bytes}
+        return bool(self.connection.execute(RESET_IF_ACCOUNT, params).rowcount)
 
     def clear(self, email: str) -> None:
         """Forget the email's attempts and its lock (a password reset does this)."""
@@ -131,6 +139,7 @@ LOCK = (
     .values(lockedUntil=bindparam("until"))
 )
 RESET = update(t).where(ROW).values(attempts=0)
+RESET_IF_ACCOUNT = RESET.where(exists().where(users.c.userId == bindparam("key")))
 CLEAR = delete(t).where(ROW)
 
 

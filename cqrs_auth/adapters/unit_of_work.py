@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, RootTransaction
 from ..domain.events import Event
 from ..tracing import traced
 from .db import read_only
+from .erasure import Erasure
 from .event_store import EventStore, Lease
 from .login_failures import LoginFailures
 from .mail_outbox import MailOutbox
@@ -36,6 +37,7 @@ class UnitOfWork:
     reset_tokens: ResetTokens
     reset_requests: ResetRequests
     sessions: Sessions
+    erasure: Erasure
 
     def __init__(
         self,
@@ -64,6 +66,7 @@ class UnitOfWork:
         self.reset_tokens = ResetTokens(self._connection)
         self.reset_requests = ResetRequests(self._connection)
         self.sessions = Sessions(self._connection)
+        self.erasure = Erasure(self._connection)
         return self
 
     def add_event(self, event: Event) -> None:

@@ -77,6 +77,7 @@ GIVE_UP_EMAIL = (
     update(t).where(t.c.emailNormalised == bindparam("email")).values(emailNormalised=None)
 )
 BY_ID = select(t).where(t.c.userId == bindparam("key"))
+DELETED = delete(t).where(t.c.userId == bindparam("key"))
 
 
 class UserActivityRows:
@@ -117,6 +118,11 @@ class UserActivityRows:
 
     def logged_out(self, user_id: str, at: datetime) -> None:
         self._change(LOGGED_OUT, uuid.UUID(user_id).bytes, at=to_db(at))
+
+    def deleted(self, user_id: str) -> None:
+        """The account was deleted (issue 21): its row goes, with the email it holds."""
+        self.make_pending_move()
+        self.connection.execute(DELETED, {"key": uuid.UUID(user_id).bytes})
 
     def get(self, user_id: str) -> UserActivity | None:
         try:

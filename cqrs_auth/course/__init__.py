@@ -6,7 +6,8 @@ the server and the command line (serving.py), the read model (read_model.py), th
 reset's secrets kept out of sight (reset.py), traces of a request (trace.py, shown by
 sequence.py and timeline.py), the kit's own source (source.py), the exercises' checks
 (exercises.py and *_check*.py, each on a kit of its own: check_kit.py, each recording its
-attempts: progress.py), and the *Try it* page's widgets (forms.py, try_it.py).
+attempts: progress.py), the *Try it* page's widgets (forms.py, try_it.py), and a search of
+every row of every table for a person (search.py).
 
 No output of these helpers shows a secret: the kit never stores a password, hashes are masked,
 tokens are decoded or cut short, and spans carry names only.
@@ -30,6 +31,7 @@ from .database import (
     table_columns,
     use_random_jwt_secret,
 )
+from .erasure_check import check_erase_login_failure
 from .event_checks import check_accept_terms
 from .exercises import NotYet, after_your_answer, check_answer
 from .feedback import password_checks
@@ -47,6 +49,7 @@ from .reset_handler_check import check_reset_handler
 from .reset_mail_check import check_reset_mail
 from .running import captured_logs, error_summary, expect_error
 from .saga_check import check_welcome_saga
+from .search import places_holding, search_everywhere
 from .serving import cqrs_auth_command, post_graphql, serving
 from .source import show_source
 from .tables import (
@@ -80,6 +83,7 @@ check_email_conflict = recorded("07", "email-conflict")(check_email_conflict)
 check_logins_projector = recorded("08", "logins-projector")(check_logins_projector)
 check_reset_mail = recorded("09", "reset-mail")(check_reset_mail)
 check_reset_handler = recorded("09", "reset-handler")(check_reset_handler)
+check_erase_login_failure = recorded("10", "erase-login-failure")(check_erase_login_failure)
 
 __all__ = [
     "NotYet",
@@ -94,6 +98,7 @@ __all__ = [
     "check_command_bus",
     "check_dispatched_column",
     "check_email_conflict",
+    "check_erase_login_failure",
     "check_events_sql",
     "check_form_signup",
     "check_idempotent_counter",
@@ -122,12 +127,14 @@ __all__ = [
     "mask_token",
     "my_progress",
     "password_checks",
+    "places_holding",
     "post_graphql",
     "projection_position",
     "raw_password_column",
     "read_sql",
     "reset_tokens_table",
     "row_counts",
+    "search_everywhere",
     "serving",
     "show_source",
     "statements_sent",

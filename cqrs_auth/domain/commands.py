@@ -98,3 +98,14 @@ class ChangePasswordCommand(Command):
     currentPassword: str = field(repr=False)  # noqa: N815 - the GraphQL argument's name
     password: str = field(repr=False)
     passwordConfirm: str = field(repr=False)  # noqa: N815 - as in CreateUserCommand
+
+
+# Beyond the tutorial: forgetting a person (issue 21).
+
+
+@dataclass(frozen=True)
+class DeleteAccountCommand(Command):
+    """Delete the bearer token's account and forget its owner, after checking the password."""
+
+    token: str = field(repr=False)
+    password: str = field(repr=False)

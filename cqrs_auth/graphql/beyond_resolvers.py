@@ -1,6 +1,6 @@
 """Resolvers beyond the tutorial: `User.activity` (the read model), `requestPasswordReset`,
-`resetPassword`, `logout` and `changePassword`. Thin like the tutorial's (resolvers.py):
-arguments in, a query or a command to a bus, a result out."""
+`resetPassword`, `logout`, `changePassword` and `deleteAccount`. Thin like the tutorial's
+(resolvers.py): arguments in, a query or a command to a bus, a result out."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from graphql import GraphQLResolveInfo
 from ..domain.activity import UserActivity
 from ..domain.commands import (
     ChangePasswordCommand,
+    DeleteAccountCommand,
     LogoutCommand,
     RequestPasswordResetCommand,
     ResetPasswordCommand,
@@ -79,3 +80,10 @@ def resolve_change_password(
     command = ChangePasswordCommand(bearer(context), currentPassword, password, passwordConfirm)
     login: LoginResult = context.app.command_bus.execute(command)
     return auth_payload(login)
+
+
+@mutation.field("deleteAccount")
+@traced_resolver
+def resolve_delete_account(_: Any, info: GraphQLResolveInfo, *, password: str) -> bool:
+    context: Context = info.context
+    return bool(context.app.command_bus.execute(DeleteAccountCommand(bearer(context), password)))

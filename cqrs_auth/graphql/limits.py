@@ -32,8 +32,10 @@ from graphql import (
 )
 
 # resetPassword runs a hash and requestPasswordReset may send a mail: once each, like login;
-# changePassword checks a password guess, like login.
-ONCE_PER_DOCUMENT = ("login", "signup", "requestPasswordReset", "resetPassword", "changePassword")
+# changePassword and deleteAccount check a password guess, like login.
+ONCE_PER_DOCUMENT = (
+    "login", "signup", "requestPasswordReset", "resetPassword", "changePassword", "deleteAccount",
+)  # fmt: skip
 # Its own code, not GRAPHQL_VALIDATION_FAILED: the document is valid GraphQL, the server's
 # policy refuses it, and a client that batched two logins learns it must send them apart.
 ONCE_PER_REQUEST = "ONCE_PER_REQUEST"

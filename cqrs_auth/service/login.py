@@ -6,7 +6,10 @@ its window, is refused with TooManyAttempts and runs no hash, however many reque
 admitted attempt verifies the password (against a dummy hash for an unknown email, so both cost
 the same) and then settles: a failure stores UserLoginFailedEvent with the attempt's number, and
 the lockout saga turns the one that reaches the limit into LockAccountCommand; a success starts
-the count again but never lifts a lock, so a login admitted before a lock cannot undo it.
+the count again but never lifts a lock, so a login admitted before a lock cannot undo it. A
+success whose account is gone by then, or whose lockout row is (the account was deleted, or its
+password reset, meanwhile), is refused as a wrong password, and stores nothing: the statement
+that starts the count again asks for both.
 """
 
 from __future__ import annotations
@@ -140,7 +143,8 @@ class PerformLoginHandler:
         with self.uow() as uow:
             if new_hash:
                 uow.users.update_password_hash(user.user_id, new_hash)
-            uow.login_failures.reset_attempts(email)
+            if not uow.login_failures.reset_attempts(email, user.user_id):
+                raise InvalidCredentials()  # the account was deleted (or reset) meanwhile
             uow.add_event(UserLoggedInEvent(user_id=user.user_id, email=user.email))
             uow.commit()
 

@@ -39,6 +39,7 @@ from ..adapters.parked_events import ParkedEvents
 from ..adapters.user_activity import UserActivityRows
 from ..domain.activity import UserActivity
 from ..domain.events import (
+    AccountDeletedEvent,
     AccountLockedEvent,
     Event,
     PasswordChangedEvent,
@@ -63,7 +64,10 @@ class ProjectionBehind(TryLater):
 def apply(event: Event, rows: UserActivityRows) -> None:
     """The projection's rules: what each event changes in `user_activity` (one statement at
     most, but for a signup whose email a deleted account's row still holds). Events with no
-    rule here change nothing."""
+    rule here change nothing, and neither do erased events (issue 21): they belong to a
+    deleted account, whose row AccountDeletedEvent drops (or, in a rebuild, never made)."""
+    if event.is_erased:
+        return
     match event:
         case UserCreatedEvent():
             email = parse_email(event.email).normalised
@@ -80,6 +84,8 @@ def apply(event: Event, rows: UserActivityRows) -> None:
             rows.password_changed(event.user_id, event.occurred_at)
         case UserLoggedOutEvent():
             rows.logged_out(event.user_id, event.occurred_at)
+        case AccountDeletedEvent():
+            rows.deleted(event.user_id)
 
 
 class UserActivityProjector:

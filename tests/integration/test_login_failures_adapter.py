@@ -3,6 +3,7 @@ their exact edges, and statements that touch one email only."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -118,6 +119,26 @@ def test_a_reset_after_success_keeps_the_lock_and_clear_forgets_both(lockout):
     assert not lockout.reserve(ADA, T0 + timedelta(seconds=1)).admitted
     lockout._run("clear", ADA)
     assert lockout.row(ADA) is None and lockout.row(BOB).attempts == LIMIT
+
+
+def test_a_reset_says_whether_the_email_had_a_row_even_when_nothing_changes(lockout):
+    """A login settles by resetting its row; no row means the account was deleted (or its
+    password reset) meanwhile. A row already at 0 still counts as found (MySQL's found rows)."""
+    lockout.reserve(ADA, T0)
+    assert lockout._run("reset_attempts", ADA) is True
+    assert lockout._run("reset_attempts", ADA) is True  # at 0 already: unchanged, still there
+    assert lockout._run("reset_attempts", BOB) is False
+    lockout._run("clear", ADA)
+    assert lockout._run("reset_attempts", ADA) is False
+
+
+def test_a_reset_for_an_account_resets_only_while_the_account_exists(app, lockout):
+    user = sign_up(app, "ada", ADA)
+    lockout.reserve(ADA, T0)
+    assert lockout._run("reset_attempts", ADA, str(uuid.uuid4())) is False
+    assert lockout.row(ADA).attempts == 1
+    assert lockout._run("reset_attempts", ADA, user.user_id) is True
+    assert lockout.row(ADA).attempts == 0
 
 
 def test_release_gives_an_attempt_back_only_in_the_window_it_was_taken_in(lockout):

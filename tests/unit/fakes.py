@@ -178,9 +178,11 @@ class FakeLoginFailures:
         self._db.failures[email] = dataclasses.replace(row, locked_until=until)
         return True
 
-    def reset_attempts(self, email: str) -> None:
-        if email in self._db.failures:
-            self._db.failures[email] = dataclasses.replace(self._db.failures[email], attempts=0)
+    def reset_attempts(self, email: str, user_id: str | None = None) -> bool:
+        if email not in self._db.failures or (user_id and user_id not in self._db.users):
+            return False
+        self._db.failures[email] = dataclasses.replace(self._db.failures[email], attempts=0)
+        return True
 
     def clear(self, email: str) -> None:
         self._db.failures.pop(email, None)

@@ -15,7 +15,7 @@ from .test_exercises_are_current import load_script
 ROOT = Path(__file__).resolve().parents[2]
 START = ROOT / "notebooks" / "src" / "00-start-here.nb"
 ROW = re.compile(
-    r"^\| (\d) \| \[[^]]+\]\(([^)]+)\) \| \[exercise\]\(([^)]+)\) \| (\S+) \| (\d+) \|"
+    r"^\| (\d+) \| \[[^]]+\]\(([^)]+)\) \| \[exercise\]\(([^)]+)\) \| (\S+) \| (\d+) \|"
 )
 
 
@@ -29,12 +29,13 @@ def workshop_minutes(plan: str) -> dict[int, str]:
     """Chapter number → minutes, from one plan's table in WORKSHOP.md (`**3 hours**`, …)."""
     text = (ROOT / "WORKSHOP.md").read_text()
     table = text.split(plan, 1)[1].split("\n**", 1)[0].split("\n## ", 1)[0]
-    row = re.compile(r"^\| [\d:]+ \| \[?(\d) [^|]*\| (\d+) \|", re.MULTILINE)
+    row = re.compile(r"^\| [\d:]+ \| \[?(\d+) [^|]*\| (\d+) \|", re.MULTILINE)
     return {int(number): minutes for number, minutes in row.findall(table)}
 
 
 def chapter_sources() -> list[Path]:
-    return sorted((ROOT / "notebooks" / "src").glob("[0-9][1-9]-*.nb"))
+    sources = (ROOT / "notebooks" / "src").glob("[0-9][0-9]-*.nb")
+    return sorted(source for source in sources if not source.name.startswith("00-"))
 
 
 def test_the_start_page_lists_every_chapter_with_its_solved_and_exercise_notebooks():

@@ -3,7 +3,8 @@
 `login_failures` and `password_reset_requests` keep a row for every email anyone ever tried,
 and anyone can name millions of emails. A row whose window has ended (and whose lock has) tells
 nothing that a missing row would not: the next attempt starts a new count either way. A reset
-token that was used or has expired, a reset mail whose link has expired, and a logged-out
+token that was used or has expired, a reset mail whose link was used, replaced or has
+expired, and a logged-out
 session whose token has expired can no longer be used: keeping them would only keep secrets
 (issue 18).
 
@@ -28,6 +29,7 @@ from .tables import (
     mail_outbox,
     password_reset_requests,
     password_reset_tokens,
+    users,
 )
 
 
@@ -56,11 +58,20 @@ def unusable_reset_tokens(now: datetime) -> ColumnElement[bool]:
     return or_(t.c.usedAt.is_not(None), t.c.expiresAt <= to_db(now))
 
 
-def expired_reset_mails(now: datetime, ttl: timedelta, subject: str) -> ColumnElement[bool]:
-    """Reset mails (by their `subject`) written at least `ttl` ago: the token in their link was
-    made before the mail, in its transaction, so it has expired."""
-    m = mail_outbox
-    return and_(m.c.subject == subject, m.c.createdAt <= to_db(now - ttl))
+def dead_reset_mails(now: datetime, ttl: timedelta, subject: str) -> ColumnElement[bool]:
+    """Reset mails (by their `subject`) whose link can no longer be used: written at least `ttl`
+    ago (their token, made just before the mail in its transaction, has expired), or with no
+    unused token of their recipient made at or before them (theirs was used, or replaced by a
+    newer request's, whose token is made after the older mail was written)."""
+    m, t = mail_outbox, password_reset_tokens
+    live_token = (
+        select(t.c.userId)
+        .join(users, users.c.userId == t.c.userId)
+        .where(users.c.email == m.c.recipient, t.c.usedAt.is_(None))
+        .where(t.c.createdAt <= m.c.createdAt)
+    )
+    expired = m.c.createdAt <= to_db(now - ttl)
+    return and_(m.c.subject == subject, or_(expired, ~live_token.exists()))
 
 
 def expired_ended_sessions(now: datetime) -> ColumnElement[bool]:

@@ -1,7 +1,7 @@
 """The janitor: deletes the lockout's and the reset limit's rows that have expired, so that the
 tables cannot grow without end however many emails are named; and (issue 18) what can no longer
-be used but would keep a secret: used or expired reset tokens, reset mails whose link expired,
-logged-out sessions whose token expired. The outbox relay calls it on its
+be used but would keep a secret: used or expired reset tokens, reset mails whose link was used,
+replaced or expired, logged-out sessions whose token expired. The outbox relay calls it on its
 periodic tick; it sweeps every JANITOR_INTERVAL_SECONDS, in batches of JANITOR_BATCH_SIZE rows,
 each batch a short transaction of its own. A row is never deleted while its window or its lock
 runs (see adapters/expired_rows.py for when a row has expired)."""
@@ -62,7 +62,7 @@ class Janitor:
 
     def _sweep_secrets(self, now: datetime, ttl: timedelta) -> dict[str, int]:
         tokens = expired_rows.unusable_reset_tokens(now)
-        mails = expired_rows.expired_reset_mails(now, ttl, RESET_SUBJECT)
+        mails = expired_rows.dead_reset_mails(now, ttl, RESET_SUBJECT)
         sessions = expired_rows.expired_ended_sessions(now)
         return {
             "password_reset_tokens": self._delete(password_reset_tokens, tokens),

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from cqrs_auth import App
 from cqrs_auth.adapters.tables import ended_sessions, users
+from cqrs_auth.domain.errors import NotAuthenticated
 from cqrs_auth.service.reset_mails import token_from_link
 
 from .helpers import PASSWORD, WRONG_PASSWORD, count, event_types, log_in, sign_up
@@ -189,3 +190,12 @@ def test_a_logout_on_one_server_is_honoured_by_another_that_remembered_the_token
     assert refused(second, token)
     fresh = change(second, token_of(second))["data"]["changePassword"]["Authorization"]
     assert me(first, fresh)["data"]["me"]["username"] == "ada"
+
+
+def test_a_session_ended_twice_in_one_transaction_is_refused_by_the_key(app):
+    """The primary key decides when two logouts race past the check (MariaDB lets both read)."""
+    session = app.tokens.claims(token_of(app))
+    with app.unit_of_work() as uow:
+        uow.sessions.end(session)
+        with pytest.raises(NotAuthenticated):
+            uow.sessions.end(session)

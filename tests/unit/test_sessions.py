@@ -144,6 +144,15 @@ def test_bad_input_names_its_field_and_costs_no_attempt_and_no_hash(
     assert me(kit, token) == ada
 
 
+def test_a_current_password_over_128_characters_is_refused_with_the_limit_in_words(kit, ada):
+    token = log_in(kit)
+    calls = kit.hasher.calls
+    with pytest.raises(ValidationError) as refusal:
+        change(kit, token, current="x" * 129)
+    assert refusal.value.message == "A password has at most 128 characters."
+    assert kit.hasher.calls == calls
+
+
 def test_a_current_password_of_exactly_128_characters_is_checked(kit, ada):
     token = log_in(kit)
     with pytest.raises(ValidationError) as wrong:

@@ -128,6 +128,15 @@ def check_confirmation(password: str, confirmation: str) -> None:
         raise ValidationError("passwordConfirm", "The two passwords do not match.")
 
 
+def new_password(raw: str, confirmation: str, *, min_length: int, username: str, email: str) -> str:
+    """The normalised password that a signup, a reset or a change will hash, by every rule
+    (checked before any hash runs)."""
+    password = normalise_password(raw)
+    check_password(password, min_length=min_length, username=username, email=email)
+    check_confirmation(password, confirmation)
+    return password
+
+
 def too_similar(password: str, username: str, email: str) -> bool:
     """Whether the password contains, or closely resembles, the username or the email."""
     lowered = password.casefold()

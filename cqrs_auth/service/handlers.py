@@ -42,14 +42,13 @@ class CreateUserHandler:
         )
         username = rules.normalise_username(command.username)
         email = rules.parse_email(command.email)
-        password = rules.normalise_password(command.password)
-        rules.check_password(
-            password,
+        password = rules.new_password(
+            command.password,
+            command.passwordConfirm,
             min_length=self.settings.PASSWORD_MIN_LENGTH,
             username=username,
             email=email.address,
         )
-        rules.check_confirmation(password, command.passwordConfirm)
         user = User(
             user_id=str(uuid.uuid4()),
             username=username,

@@ -73,14 +73,13 @@ class ResetPasswordHandler:
         )
         token_hash = hash_reset_token(command.token)
         user = self._owner(token_hash)
-        password = rules.normalise_password(command.password)
-        rules.check_password(
-            password,
+        password = rules.new_password(
+            command.password,
+            command.passwordConfirm,
             min_length=self.settings.PASSWORD_MIN_LENGTH,
             username=user.username,
             email=user.email,
         )
-        rules.check_confirmation(password, command.passwordConfirm)
         new_hash = self.hasher.hash(password)
         with self.uow() as uow:
             if not uow.reset_tokens.use(token_hash, utcnow()):

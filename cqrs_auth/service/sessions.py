@@ -73,15 +73,13 @@ class ChangePasswordHandler:
 
     def _new_password(self, command: ChangePasswordCommand, user: User) -> str:
         """The new password, by the signup rules (checked before any hash runs)."""
-        password = rules.normalise_password(command.password)
-        rules.check_password(
-            password,
+        return rules.new_password(
+            command.password,
+            command.passwordConfirm,
             min_length=self.settings.PASSWORD_MIN_LENGTH,
             username=user.username,
             email=user.email,
         )
-        rules.check_confirmation(password, command.passwordConfirm)
-        return password
 
     def _check_current(self, user: User, current_password: str) -> None:
         """A wrong current password is a failed login of the account's email: it counts toward

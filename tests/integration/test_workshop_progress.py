@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from cqrs_auth.cli import main
 from cqrs_auth.course import NotYet, check_events_sql, read_sql
+from cqrs_auth.progress import EXERCISES
 
 from . import test_workshop as provisioning
 from .test_workshop import ACCESS_DENIED, denied, provision
@@ -56,7 +57,7 @@ def test_json_tells_the_three_learners_apart(admin_url, prefix, room, capsys):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     first = {(x["learner"], x["exercise"]): x for x in lines}
     names = [f"{prefix}_0{n}" for n in (1, 2, 3)]
-    assert len(lines) == 3 * 13 and {x["learner"] for x in lines} == set(names)
+    assert len(lines) == 3 * len(EXERCISES) and {x["learner"] for x in lines} == set(names)
     right, wrong, idle = (first[(name, "01/events-sql")] for name in names)
     assert (right["status"], right["attempts"]) == ("passed", 2)
     assert (wrong["status"], wrong["attempts"]) == ("trying", 2)
@@ -132,7 +133,7 @@ def test_the_served_page_names_each_learner_shows_no_password_and_stops_on_ctrl_
     assert [row.split("</th>")[0] for row in rows] == [f"<th>{prefix}_0{n}" for n in (1, 2, 3)]
     assert "'passed'>✓ passed" in rows[0].replace('"', "'")
     assert "'trying'>✗ 2 tries" in rows[1].replace('"', "'")
-    assert rows[2].count(">· not started<") == 13
+    assert rows[2].count(">· not started<") == len(EXERCISES)
     assert 'http-equiv="refresh" content="5"' in dom
     for learner in room:
         password = make_url(learner["DATABASE_URL"]).password

@@ -16,10 +16,8 @@ MARKER = re.compile(r"^%% (markdown|code)\b.*$", re.MULTILINE)
 FOLD = re.compile(r"<details>.*?</details>", re.DOTALL)
 MAX_WORDS = 450
 WITH_TYPESCRIPT = ("02", "03", "04", "05", "07")
-# chapter 6 is reworked on the `start` branch and chapter 5's end on `sessions`: the lead adds
-# chapter 6's minutes, and both chapters' further reading, when merging
-OPENED = ("01", "02", "03", "04", "05", "07", "08", "09", "10")
-ENDED = ("01", "02", "03", "04", "07", "08", "09", "10")
+OPENED = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10")
+ENDED = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10")
 
 
 def chapter(number: str) -> Path:

@@ -69,6 +69,11 @@ def test_logout_ends_the_tokens_own_session_and_no_other(app):
     assert event_types(app).count("UserLoggedOutEvent") == 1
 
 
+def test_me_shows_the_username_and_email_of_the_tokens_account(app):
+    answer = app.graphql("{ me { username email } }", token=token_of(app))
+    assert answer == {"data": {"me": {"username": "ada", "email": "ada@example.org"}}}
+
+
 def test_logout_without_a_token_is_unauthenticated_and_ends_nothing(app):
     assert codes(app.graphql(LOGOUT)) == ["UNAUTHENTICATED"]
     assert codes(app.graphql(LOGOUT, token="not.a.jwt")) == ["UNAUTHENTICATED"]

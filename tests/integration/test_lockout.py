@@ -9,8 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from cqrs_auth import bootstrap
+from cqrs_auth.adapters import db
 from cqrs_auth.adapters.clock import from_db, utcnow
 from cqrs_auth.adapters.tables import login_failures
 from cqrs_auth.domain.errors import InvalidCredentials, TooManyAttempts
@@ -192,3 +194,25 @@ def test_a_successful_login_resets_the_count_in_the_database(make_app):
         with pytest.raises(InvalidCredentials):
             log_in(app, EMAIL, WRONG_PASSWORD)
     assert "AccountLockedEvent" not in event_types(app)
+
+
+def test_with_the_lane_full_a_locked_email_is_refused_at_once_while_a_write_holds_sqlite(
+    tmp_path, monkeypatch
+):
+    """With the hash lane full, a login is answered from one read through the app's units of work
+    that only read: on SQLite they take no write lock, so a storm of logins for a locked email is
+    refused at once while a long write holds the database, and queues behind no writer."""
+    monkeypatch.setattr(db, "SQLITE_BUSY_SECONDS", 1)  # how long a queued writer would wait
+    app = bootstrap(f"sqlite:///{tmp_path / 'kit.db'}", LOGIN_MAX_FAILURES=2)
+    try:
+        sign_up(app)
+        for _ in range(2):
+            with pytest.raises(InvalidCredentials):
+                log_in(app, password=WRONG_PASSWORD)
+        app.hasher.full = lambda: True  # type: ignore[method-assign]
+        with app.engine.begin() as writer:  # BEGIN IMMEDIATE: holds SQLite's write lock
+            writer.execute(update(login_failures).values(attempts=login_failures.c.attempts))
+            with pytest.raises(TooManyAttempts):
+                log_in(app)
+    finally:
+        app.close()
